@@ -1,0 +1,194 @@
+"""The Detector extension point, the per-vessel state it works on, and deterministic alerts.
+
+A detector is an event-time state machine (after bytewax's stateful operators):
+``on_fix`` for each position of a vessel in event-time order, ``on_static`` for identity
+reports, ``on_timer`` when the watermark passes the time the detector asked to be woken
+(``wake_at``). Its per-vessel state is a JSON-able dict in ``VesselState.det[name]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from stream.models import Alert, Position, Severity, StaticData, Status
+
+if TYPE_CHECKING:
+    from detectors.geofence import Crossing, ZoneSet
+
+__all__ = ["Context", "Detector", "Fix", "SharedView", "VesselState", "alert_id"]
+
+
+def alert_id(type_: str, vessel: str, start_ms: int, key: str = "", other: str | None = None) -> str:
+    """Deterministic id: the same condition on the same input always has the same id."""
+    h = hashlib.sha1(f"{type_}|{vessel}|{other or ''}|{key}|{start_ms}".encode(), usedforsecurity=False)
+    return f"{type_[:3]}-{h.hexdigest()[:20]}"
+
+
+@dataclass(slots=True)
+class VesselState:
+    """Everything seaguard remembers about one vessel; persisted between batches."""
+
+    vessel: str
+    last: dict[str, Any] | None = None  # ts_ms, lat, lon, sog_kn, cog_deg of the last fix
+    static: dict[str, Any] = field(default_factory=dict)  # latest identity fields
+    n_fixes: int = 0
+    det: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def for_detector(self, name: str) -> dict[str, Any]:
+        d = self.det.get(name)
+        if d is None:
+            d = self.det[name] = {}
+        return d
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"v": self.vessel, "l": self.last, "s": self.static, "n": self.n_fixes,
+                "d": {k: v for k, v in self.det.items() if v}}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> VesselState:
+        return cls(vessel=d["v"], last=d.get("l"), static=d.get("s") or {},
+                   n_fixes=int(d.get("n", 0)), det=d.get("d") or {})
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A position enriched by the pipeline: motion since the previous fix and geofence answers."""
+
+    pos: Position
+    sog_kn: float | None  # reported, else derived from the previous fix
+    cog_deg: float | None
+    dt_s: float | None  # since the previous fix of this vessel
+    dist_m: float | None  # great-circle distance from the previous fix
+    implied_kn: float | None  # dist / dt
+    zones: tuple[str, ...] = ()  # ids of zones containing the position
+    zones_outer: tuple[str, ...] = ()  # ids of zones within the exit hysteresis
+    crossings: tuple[Crossing, ...] = ()  # boundary lines crossed since the previous fix
+    dist_shore_m: float = math.nan  # NaN when outside the land data's coverage
+    prev: dict[str, Any] | None = None  # the previous fix (VesselState.last before this one)
+
+    @property
+    def ts_ms(self) -> int:
+        return self.pos.ts_ms
+
+    @property
+    def lat(self) -> float:
+        return self.pos.lat
+
+    @property
+    def lon(self) -> float:
+        return self.pos.lon
+
+
+class SharedView(Protocol):
+    """Cross-vessel state shared by all consumers (Redis in the service, memory in replay)."""
+
+    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
+                   data: dict[str, Any]) -> None: ...
+
+    def bucket_near(self, bucket: int, lat: float, lon: float,
+                    radius_m: float) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def pair_get(self, key: str) -> dict[str, Any] | None: ...
+
+    def pair_set(self, key: str, value: dict[str, Any]) -> None: ...
+
+
+@dataclass(slots=True)
+class Context:
+    """What a detector may consult besides its own vessel: zones and the shared view."""
+
+    zones: ZoneSet
+    shared: SharedView
+
+
+class Detector(ABC):
+    """One ABC per extension point: subclasses implement ``on_fix`` (and optionally more)."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+
+    def __init__(self, params: Any = None) -> None:
+        self.params = params if params is not None else self.default_params()
+
+    @classmethod
+    @abstractmethod
+    def default_params(cls) -> Any:
+        """The parameter dataclass with its documented defaults."""
+
+    @abstractmethod
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        """A new position of ``vs.vessel`` (state already holds the previous fix)."""
+
+    def on_static(self, st: StaticData, vs: VesselState, ctx: Context) -> list[Alert]:
+        """An identity report; ``vs.static`` still holds the previous identity."""
+        return []
+
+    def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
+        """The watermark passed ``wake_at``."""
+        return []
+
+    def wake_at(self, vs: VesselState) -> int | None:
+        """Event time at which ``on_timer`` should run for this vessel, if any."""
+        return None
+
+    # -- helpers for subclasses --------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        p = dataclasses.asdict(self.params) if dataclasses.is_dataclass(self.params) else {}
+        return {"name": self.name, "version": self.version, "params": p}
+
+    def alert(
+        self,
+        type_: str,
+        vs: VesselState,
+        *,
+        status: Status,
+        severity: Severity,
+        ts_ms: int,
+        start_ms: int,
+        end_ms: int | None,
+        lat: float,
+        lon: float,
+        summary: str,
+        evidence: dict[str, Any],
+        zone_ids: tuple[str, ...] = (),
+        key: str = "",
+        other: str | None = None,
+        other_mmsi: int | None = None,
+    ) -> Alert:
+        mmsi = vs.static.get("mmsi")
+        return Alert(
+            alert_id=alert_id(type_, vs.vessel, start_ms, key, other),
+            type=type_,
+            status=status,
+            severity=severity,
+            vessel=vs.vessel,
+            mmsi=mmsi if isinstance(mmsi, int) else None,
+            other_vessel=other,
+            other_mmsi=other_mmsi,
+            ts_ms=ts_ms,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            lat=lat,
+            lon=lon,
+            zone_ids=zone_ids,
+            summary=summary,
+            evidence=evidence,
+            detector=self.describe(),
+        )
+
+
+def fix_evidence(fix: Fix) -> dict[str, Any]:
+    """A compact, JSON-able description of one fix for alert evidence."""
+    from stream.timeutil import iso
+
+    d: dict[str, Any] = {"ts": iso(fix.ts_ms), "lat": round(fix.lat, 6), "lon": round(fix.lon, 6)}
+    if fix.sog_kn is not None:
+        d["sog_kn"] = round(fix.sog_kn, 2)
+    if fix.implied_kn is not None:
+        d["implied_kn"] = round(fix.implied_kn, 1)
+    return d

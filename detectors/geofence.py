@@ -1,0 +1,195 @@
+"""Vectorised geofence engine: which zones contain a batch of positions, which boundary lines a
+batch of track segments crosses (and from which side), and the signed distance to shore.
+
+All point-in-polygon work goes through one shapely STRtree per geometry family and shapely 2's
+vectorised predicates; there is no Python loop over points.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from detectors.projection import buffer_m, to_metric, to_metric_xy
+from detectors.zones import Zone
+
+__all__ = ["Crossing", "GeoAnswer", "ZoneSet"]
+
+log = logging.getLogger(__name__)
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+HYSTERESIS_M = 1000.0  # exit only 1 km outside a zone (GFW ports: 3 km in / 4 km out)
+
+
+@dataclass(frozen=True, slots=True)
+class GeoAnswer:
+    """Per-point answers for a batch. ``pairs_*`` are (point index, zone index) arrays."""
+
+    inner_pt: I64
+    inner_zone: I64
+    outer_pt: I64
+    outer_zone: I64
+    dist_shore_m: F64  # > 0 at sea, < 0 inland (depth), NaN outside land coverage
+
+    def zones_per_point(self, n: int, which: str = "inner") -> list[list[int]]:
+        pt, zn = (self.inner_pt, self.inner_zone) if which == "inner" else (
+            self.outer_pt, self.outer_zone)
+        out: list[list[int]] = [[] for _ in range(n)]
+        for p, z in zip(pt.tolist(), zn.tolist(), strict=True):
+            out[p].append(z)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    segment: int  # index into the batch of segments
+    zone: int  # index of the boundary zone
+    side_from: str
+    side_to: str
+    lon: float
+    lat: float
+
+
+class ZoneSet:
+    """Zones (polygons and boundary lines) plus land, with spatial indexes built once."""
+
+    def __init__(
+        self,
+        zones: list[Zone],
+        land: BaseGeometry | None = None,
+        hysteresis_m: float = HYSTERESIS_M,
+    ) -> None:
+        self.zones = zones
+        self.by_id = {z.id: z for z in zones}
+        self.index_of = {z.id: i for i, z in enumerate(zones)}
+        self.hysteresis_m = hysteresis_m
+        self._poly_idx = np.array([i for i, z in enumerate(zones) if not z.is_line], dtype=np.int64)
+        self._line_idx = np.array([i for i, z in enumerate(zones) if z.is_line], dtype=np.int64)
+        polys = [zones[i].geometry for i in self._poly_idx]
+        for g in polys:
+            shapely.prepare(g)
+        self._poly_tree = shapely.STRtree(polys)
+        self._line_tree = shapely.STRtree([zones[i].geometry for i in self._line_idx])
+        self.land = land
+        self._land_parts: list[BaseGeometry] = []
+        self._land_box: tuple[float, float, float, float] | None = None
+        if land is not None and not land.is_empty:
+            parts = list(getattr(land, "geoms", [land]))
+            self._land_parts = [to_metric(p) for p in parts]
+            self._land_tree = shapely.STRtree(self._land_parts)
+            self._land_box = land.bounds
+
+    @classmethod
+    def empty(cls) -> ZoneSet:
+        return cls([], None)
+
+    def __len__(self) -> int:
+        return len(self.zones)
+
+    @cached_property
+    def _outer_tree(self) -> shapely.STRtree:
+        # Exit hysteresis: a vessel leaves a zone only once it is this far outside it.
+        outer = [buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2)
+                 for i in self._poly_idx]
+        for g in outer:
+            shapely.prepare(g)
+        return shapely.STRtree(outer)
+
+    # -- point queries ----------------------------------------------------------------------
+    def contains(self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False) -> tuple[I64, I64]:
+        """(point index, zone index) pairs of polygon zones containing each point."""
+        pts = shapely.points(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+        if len(self._poly_idx) == 0 or len(pts) == 0:
+            e = np.empty(0, dtype=np.int64)
+            return e, e
+        tree = self._outer_tree if outer else self._poly_tree
+        pi, gi = tree.query(pts, predicate="intersects")
+        order = np.lexsort((gi, pi))
+        return pi[order].astype(np.int64), self._poly_idx[gi[order]]
+
+    def dist_shore_m(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> F64:
+        """Signed metric distance to the coastline: > 0 at sea, < 0 inland, NaN off coverage."""
+        lon_a = np.asarray(lon, dtype=np.float64)
+        lat_a = np.asarray(lat, dtype=np.float64)
+        out = np.full(lon_a.shape, np.nan)
+        if self._land_box is None or lon_a.size == 0:
+            return out
+        x0, y0, x1, y1 = self._land_box
+        cov = (lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1)
+        if not cov.any():
+            return out
+        x, y = to_metric_xy(lon_a[cov], lat_a[cov])
+        pts = shapely.points(x, y)
+        (pi, gi), d = self._land_tree.query_nearest(pts, return_distance=True, all_matches=False)
+        dist = np.empty(len(pts))
+        dist[pi] = d
+        inland = np.flatnonzero(dist == 0.0)
+        if inland.size:
+            # Depth inland: distance from the point to its land part's coastline.
+            gi_of = np.empty(len(pts), dtype=np.int64)
+            gi_of[pi] = gi
+            bounds = shapely.boundary(np.asarray(self._land_parts, dtype=object)[gi_of[inland]])
+            dist[inland] = -shapely.distance(pts[inland], bounds)
+        out[cov] = dist
+        return out
+
+    def lookup(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> GeoAnswer:
+        ip, iz = self.contains(lon, lat)
+        op, oz = self.contains(lon, lat, outer=True)
+        return GeoAnswer(ip, iz, op, oz, self.dist_shore_m(lon, lat))
+
+    # -- segment queries --------------------------------------------------------------------
+    def crossings(self, lon0: npt.ArrayLike, lat0: npt.ArrayLike,
+                  lon1: npt.ArrayLike, lat1: npt.ArrayLike) -> list[Crossing]:
+        """Boundary lines crossed by each segment (lon0,lat0)→(lon1,lat1)."""
+        if len(self._line_idx) == 0:
+            return []
+        a0, b0 = np.asarray(lon0, dtype=np.float64), np.asarray(lat0, dtype=np.float64)
+        a1, b1 = np.asarray(lon1, dtype=np.float64), np.asarray(lat1, dtype=np.float64)
+        if a0.size == 0:
+            return []
+        coords = np.stack([np.column_stack([a0, b0]), np.column_stack([a1, b1])], axis=1)
+        segs = shapely.linestrings(coords)
+        si, gi = self._line_tree.query(segs, predicate="intersects")
+        out: list[Crossing] = []
+        for s, g in sorted(zip(si.tolist(), gi.tolist(), strict=True)):
+            zi = int(self._line_idx[g])
+            line = self.zones[zi].geometry
+            p0, p1 = Point(a0[s], b0[s]), Point(a1[s], b1[s])
+            side0, side1 = self.side_of(zi, p0), self.side_of(zi, p1)
+            if side0 == side1:
+                continue  # touched or crossed twice: no net change of side
+            x = shapely.intersection(segs[s], line)
+            c = x.centroid if not x.is_empty else p1
+            out.append(Crossing(s, zi, side0, side1, float(c.x), float(c.y)))
+        return out
+
+    def side_of(self, zone_index: int, p: Point) -> str:
+        """'left'/'right' of the line's direction, named by the zone's left/right properties."""
+        z = self.zones[zone_index]
+        line = z.geometry
+        if line.geom_type == "MultiLineString":
+            line = min(line.geoms, key=lambda g: g.distance(p))
+        d = line.project(p)
+        a = line.interpolate(max(0.0, d - 1e-4))
+        b = line.interpolate(min(line.length, d + 1e-4))
+        cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+        key = "left" if cross > 0 else "right"
+        return str(z.props.get(key, key))
+
+    def kinds(self, zone_indices: list[int]) -> list[str]:
+        return [self.zones[i].kind for i in zone_indices]
+
+
+def nan_or(x: float, default: float) -> float:
+    return default if math.isnan(x) else x

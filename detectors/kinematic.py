@@ -1,0 +1,153 @@
+"""Impossible tracks: teleports / jump-and-return [kinematic_anomaly] and one MMSI reporting
+from two places at once [duplicate_identity].
+
+The detector keeps up to two track heads per vessel. A fix consistent with the main head
+(implied speed within the limit, with a GPS-noise allowance) extends it. A fix consistent
+with neither opens a candidate second head. If the candidate is confirmed by a later fix while
+the main head also keeps reporting, two transmitters share the MMSI (duplicate_identity). If
+the vessel returns to the main track, or simply continues from the new place, the jump was a
+kinematic anomaly (spoofing, GNSS fault or a badly-stitched feed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detectors.base import Context, Detector, Fix, VesselState
+from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["KinematicParams", "KinematicDetector"]
+
+
+@dataclass(frozen=True)
+class KinematicParams:
+    # Above any merchant or passenger vessel (HSC craft ≤ ~45 kn) but below nothing a
+    # go-fast boat cannot reach; GFW's track segmenter treats > 30 kn jumps as separate tracks.
+    max_speed_kn: float = 60.0
+    # Position noise of AIS GNSS fixes is tens of metres; 1 km absorbs noise, rounding of
+    # coordinates and minute-resolution timestamps.
+    noise_m: float = 1000.0
+    timestamp_resolution_s: float = 60.0
+    min_jump_m: float = 5 * M_PER_NM  # report only jumps of at least 5 nm
+    confirm_window_s: float = 1800.0  # how long a second head waits to be confirmed
+    duplicate_min_fixes: int = 2  # fixes on the second head (while the first also reports)
+    cooldown_s: float = 3600.0
+
+
+def _consistent(p: KinematicParams, head: dict[str, Any], ts_ms: int, lat: float, lon: float) -> bool:
+    dt = abs(ts_ms - head["ts_ms"]) / 1000.0
+    d = haversine_m(head["lat"], head["lon"], lat, lon)
+    return d <= p.noise_m + p.max_speed_kn / KN_PER_MPS * (dt + p.timestamp_resolution_s)
+
+
+class KinematicDetector(Detector):
+    name = "kinematic"
+    version = "1"
+    params: KinematicParams
+
+    @classmethod
+    def default_params(cls) -> KinematicParams:
+        return KinematicParams()
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        p = self.params
+        st = vs.for_detector(self.name)
+        head = {"ts_ms": fix.ts_ms, "lat": fix.lat, "lon": fix.lon}
+        h1 = st.get("h1") or fix.prev
+        if h1 is None:
+            st["h1"] = head
+            return []
+        alerts: list[Alert] = []
+        h2 = st.get("h2")
+        if _consistent(p, h1, fix.ts_ms, fix.lat, fix.lon):
+            st["h1"] = head
+            if h2 is not None:
+                h2["main_after"] = h2.get("main_after", 0) + 1
+                if fix.ts_ms - h2["first_ts_ms"] > p.confirm_window_s * 1000:
+                    alerts += self._jump(vs, st, fix, returned=True)
+        elif h2 is not None and _consistent(p, h2, fix.ts_ms, fix.lat, fix.lon):
+            h2.update(head)
+            h2["n"] += 1
+            if h2["n"] >= p.duplicate_min_fixes and h2.get("main_after", 0) >= 1:
+                alerts += self._duplicate(vs, st, fix, h1)
+            elif h2.get("main_after", 0) == 0 and h2["n"] >= 2:
+                # The vessel went on from the new place: one jump, the track continues there.
+                alerts += self._jump(vs, st, fix, returned=False)
+                st["h1"] = head
+        else:
+            d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
+            if d >= p.min_jump_m:
+                st["h2"] = dict(head, n=1, first_ts_ms=fix.ts_ms, from_lat=h1["lat"],
+                                from_lon=h1["lon"], from_ts_ms=h1["ts_ms"], dist_m=round(d))
+            else:
+                st["h1"] = head  # too small to matter; follow the vessel
+        return alerts
+
+    def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
+        st = vs.det.get(self.name)
+        h2 = st.get("h2") if st else None
+        if st is None or h2 is None or now_ms - h2["first_ts_ms"] < self.params.confirm_window_s * 1000:
+            return []
+        return self._jump(vs, st, None, returned=h2.get("main_after", 0) > 0)
+
+    def wake_at(self, vs: VesselState) -> int | None:
+        st = vs.det.get(self.name)
+        h2 = st.get("h2") if st else None
+        return int(h2["first_ts_ms"] + self.params.confirm_window_s * 1000) if h2 else None
+
+    # -- alerts -----------------------------------------------------------------------------
+    def _cooling(self, st: dict[str, Any], type_: str, ts_ms: int) -> bool:
+        last = st.get(f"last_{type_}")
+        return last is not None and ts_ms - last < self.params.cooldown_s * 1000
+
+    def _jump(self, vs: VesselState, st: dict[str, Any], fix: Fix | None,
+              returned: bool) -> list[Alert]:
+        h2 = st.pop("h2")
+        t = h2["first_ts_ms"]
+        if self._cooling(st, "kinematic_anomaly", t):
+            return []
+        st["last_kinematic_anomaly"] = t
+        dt_s = max((t - h2["from_ts_ms"]) / 1000.0, 1.0)
+        implied = h2["dist_m"] / dt_s * KN_PER_MPS
+        what = "jumped and returned" if returned else "jumped and continued from the new place"
+        summary = (f"Vessel {vs.vessel} {what}: {h2['dist_m'] / M_PER_NM:.1f} nm in "
+                   f"{dt_s / 60:.0f} min ({implied:.0f} kn implied, limit "
+                   f"{self.params.max_speed_kn:.0f} kn) - possible spoofing or GNSS fault.")
+        return [self.alert(
+            "kinematic_anomaly", vs, status="closed", severity="medium",
+            ts_ms=fix.ts_ms if fix else t, start_ms=h2["from_ts_ms"], end_ms=t,
+            lat=h2["lat"] if not returned else h2.get("jump_lat", h2["lat"]),
+            lon=h2["lon"] if not returned else h2.get("jump_lon", h2["lon"]),
+            summary=summary,
+            evidence={
+                "from": {"ts": iso(h2["from_ts_ms"]), "lat": h2["from_lat"], "lon": h2["from_lon"]},
+                "to": {"ts": iso(t), "lat": h2["lat"], "lon": h2["lon"]},
+                "dist_m": h2["dist_m"], "dt_s": dt_s, "implied_kn": round(implied, 1),
+                "returned": returned,
+            },
+        )]
+
+    def _duplicate(self, vs: VesselState, st: dict[str, Any], fix: Fix,
+                   h1: dict[str, Any]) -> list[Alert]:
+        h2 = st.pop("h2")
+        t = h2["first_ts_ms"]
+        if self._cooling(st, "duplicate_identity", t):
+            return []
+        st["last_duplicate_identity"] = fix.ts_ms
+        d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
+        summary = (f"MMSI/vessel {vs.vessel} is reported from two places at once, "
+                   f"{d / M_PER_NM:.1f} nm apart - two transmitters share one identity.")
+        return [self.alert(
+            "duplicate_identity", vs, status="open", severity="high",
+            ts_ms=fix.ts_ms, start_ms=t, end_ms=None, lat=fix.lat, lon=fix.lon,
+            summary=summary,
+            evidence={
+                "track_a": {"ts": iso(h1["ts_ms"]), "lat": h1["lat"], "lon": h1["lon"]},
+                "track_b": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
+                "first_seen_b": iso(t), "separation_m": round(d),
+                "fixes_b": h2["n"],
+            },
+        )]

@@ -1,0 +1,200 @@
+"""The ``seaguard`` command line.
+
+Exit codes: 0 success; 1 runtime failure (broker/Redis unreachable, nothing usable in the
+input); 2 usage or configuration error (bad flags, bad zone or settings file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from stream import __version__
+from stream.errors import ConfigError, SeaguardError, ZoneError
+
+__all__ = ["main"]
+
+log = logging.getLogger("seaguard")
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _setup_logging(level: str, fmt: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        from stream.logfmt import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler],
+                        force=True)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    w = sys.stderr.write
+    w("\nseaguard replay summary\n")
+    w(f"  records read      {summary['read']:>10}\n")
+    w(f"  accepted          {summary['accepted']:>10}\n")
+    w(f"  rejected          {summary['rejected_total']:>10}\n")
+    for reason, n in sorted(summary["rejected"].items(), key=lambda kv: -kv[1]):
+        w(f"    {reason:<28}{n:>8}\n")
+    w(f"  positions         {summary['positions']:>10}\n")
+    w(f"  static reports    {summary['static_reports']:>10}\n")
+    w(f"  vessels           {summary['vessels']:>10}\n")
+    nmea = summary.get("nmea") or {}
+    if nmea:
+        w(f"  nmea assembled    {nmea.get('assembled', 0):>10}\n")
+        for k, v in sorted(nmea.items()):
+            if k.startswith("time_source:"):
+                w(f"    time from {k.split(':', 1)[1]:<18}{v:>8}\n")
+    w(f"  alerts            {summary['alerts_total']:>10}\n")
+    for t, n in sorted(summary["alerts"].items()):
+        w(f"    {t:<28}{n:>8}\n")
+    w(f"  time              {summary['seconds']:>9.2f}s\n")
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from stream.app import build_pipeline
+    from stream.replay import ReplaySummary, load_records, replay
+    from stream.settings import load_settings
+    from stream.sinks import NdjsonSink
+
+    settings = load_settings(args.config, zones=args.zones)
+    for p in args.inputs:
+        if not Path(p).is_file():
+            print(f"seaguard replay: {p}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    summary = ReplaySummary()
+    records = load_records(args.inputs, args.format, summary)
+    if args.to_kafka:
+        from stream.kafka.publish import publish_records
+
+        n = publish_records(records, settings, speed=args.speed)
+        print(f"published {n} records to {settings.input_topic}", file=sys.stderr)
+        return EXIT_OK if n else EXIT_FAIL
+    pipeline = build_pipeline(settings)
+    sink = NdjsonSink(args.out or "-")
+    try:
+        replay(records, pipeline, sink, summary)
+    finally:
+        sink.close()
+    d = summary.to_dict()
+    _print_summary(d)
+    if args.stats:
+        Path(args.stats).write_text(json.dumps(d, indent=2) + "\n")
+    if args.report:
+        from stream.report import write_report
+
+        write_report(args.report, records, args.out, pipeline.zones)
+    if summary.accepted == 0:
+        print("seaguard replay: no usable records in the input", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def cmd_zones(args: argparse.Namespace) -> int:
+    from stream.zoneload import load_zoneset
+
+    zs = load_zoneset(args.zones)
+    if args.zones_cmd == "list":
+        for z in zs.zones:
+            approx = " (approx.)" if z.approximate else ""
+            print(f"{z.id:<34} {z.kind:<16} {z.country or '-':<14} {z.name}{approx}")
+        print(f"{len(zs)} zones", file=sys.stderr)
+        return EXIT_OK
+    if args.zones_cmd == "check":
+        ans = zs.lookup([args.lon], [args.lat])
+        ids = [zs.zones[i].id for i in ans.inner_zone.tolist()]
+        d = float(ans.dist_shore_m[0])
+        shore = "unknown (outside land coverage)" if d != d else (
+            f"{d / 1852:.2f} nm" if d >= 0 else f"on land, {-d / 1852:.2f} nm inland")
+        print(" ".join(ids) if ids else "(no zone)")
+        print(f"distance to shore: {shore}")
+        return EXIT_OK
+    if args.zones_cmd == "map":
+        from stream.zonemap import draw_zone_map
+
+        out = draw_zone_map(zs, args.out, region=args.region)
+        print(f"wrote {out}", file=sys.stderr)
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from stream.demo import run_demo
+
+    return run_demo(seed=args.seed, scenario=args.scenario, keep_broker=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="seaguard",
+        description="Maritime-surveillance stream processor: AIS positions in, alerts out.",
+        epilog="Exit codes: 0 ok, 1 runtime failure / nothing usable, 2 usage or config error.",
+    )
+    ap.add_argument("--version", action="version", version=f"seaguard {__version__}")
+    ap.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR")
+    ap.add_argument("--log-format", choices=("text", "json"), default="text",
+                    help="structured JSON logs with --log-format json")
+    sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("replay", help="replay recorded tracks through the pipeline",
+                       description="Replay recorded AIS (CSV, JSON/NDJSON, NMEA; .gz ok) in "
+                       "event-time order; alerts as NDJSON to stdout or --out, summary to stderr.")
+    r.add_argument("inputs", nargs="+", metavar="INPUT")
+    r.add_argument("--format", choices=("auto", "json", "csv", "nmea"), default="auto")
+    r.add_argument("--out", help="alerts NDJSON file (default: stdout)")
+    r.add_argument("--zones", help="zone GeoJSON file or folder (default: bundled zones)")
+    r.add_argument("--config", help="settings TOML file")
+    r.add_argument("--stats", help="write the summary as JSON to this file")
+    r.add_argument("--report", help="write a self-contained HTML report to this file")
+    r.add_argument("--to-kafka", action="store_true",
+                   help="publish the records to the input topic instead of processing them")
+    r.add_argument("--speed", type=float, default=0.0,
+                   help="with --to-kafka: X times real time (0 = as fast as possible)")
+    r.set_defaults(func=cmd_replay)
+
+    z = sub.add_parser("zones", help="inspect the zone set")
+    z.add_argument("--zones", help="zone GeoJSON file or folder (default: bundled zones)")
+    zsub = z.add_subparsers(dest="zones_cmd", required=True, metavar="ACTION")
+    zsub.add_parser("list", help="list zones")
+    zc = zsub.add_parser("check", help="zones containing a point, and distance to shore")
+    zc.add_argument("lon", type=float)
+    zc.add_argument("lat", type=float)
+    zm = zsub.add_parser("map", help="draw the zone set over land to a PNG")
+    zm.add_argument("--out", default="zones.png")
+    zm.add_argument("--region", choices=("all", "aegean", "central_med"), default="all")
+    z.set_defaults(func=cmd_zones)
+
+    d = sub.add_parser("demo", help="embedded broker + bundled scenario, end to end",
+                       description="Start an embedded Kafka-compatible broker, publish a "
+                       "simulated scenario, run the service against it and print alerts.")
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--scenario", default="all")
+    d.set_defaults(func=cmd_demo)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    _setup_logging(args.log_level, args.log_format)
+    try:
+        return int(args.func(args))
+    except (ConfigError, ZoneError) as exc:
+        print(f"seaguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SeaguardError as exc:
+        print(f"seaguard: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,202 @@
+"""The I/O-free pipeline core: record batches in, alerts out.
+
+For each batch: sort by event time, geofence every position and every track segment at once
+(vectorised), load the batch's vessel states in one call, run the detectors per fix in event
+time order, save the states in one call, then advance the watermark and fire due timers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import orjson
+
+from detectors.base import Context, Detector, Fix, VesselState
+from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
+from detectors.geofence import Crossing, ZoneSet
+from stream.models import Alert, Position, StaticData
+from stream.state.base import StateStore
+
+__all__ = ["DEFAULT_STATE_TTL_S", "Pipeline", "vessel_key"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STATE_TTL_S = 7 * 86400  # forget a vessel after a week without reports
+MIN_DT_FOR_DERIVED_S = 20.0  # derive sog/cog only over ≥ 20 s (minute-resolution feeds)
+
+
+def vessel_key(vessel: str) -> str:
+    # {…} is a Redis Cluster hash tag: every key of one vessel lives in one slot.
+    return f"sg:{{{vessel}}}:v"
+
+
+class Pipeline:
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        zones: ZoneSet,
+        store: StateStore,
+        *,
+        scope: str = "p0",
+        state_ttl_s: int = DEFAULT_STATE_TTL_S,
+    ) -> None:
+        self.detectors = list(detectors)
+        self.zones = zones
+        self.store = store
+        self.scope = scope
+        self.state_ttl_s = state_ttl_s
+        self.ctx = Context(zones=zones, shared=store)
+        self.watermark_ms: int | None = None
+        self.stats: Counter[str] = Counter()
+        self.vessels_seen: set[str] = set()
+
+    # -- public -----------------------------------------------------------------------------
+    def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
+        """Run one batch; returns the alerts in the order they were raised."""
+        recs = sorted(records, key=lambda r: r.ts_ms)
+        alerts: list[Alert] = []
+        if recs:
+            states = self._load({r.vessel for r in recs})
+            alerts.extend(self._run(recs, states))
+            self._save(states)
+            alerts.extend(self.advance(recs[-1].ts_ms))
+        return alerts
+
+    def advance(self, watermark_ms: int) -> list[Alert]:
+        """Move the watermark forward (never back) and fire timers that fell due."""
+        if self.watermark_ms is not None and watermark_ms <= self.watermark_ms:
+            return []
+        self.watermark_ms = watermark_ms
+        alerts: list[Alert] = []
+        due = self.store.due(self.scope, watermark_ms)
+        if due:
+            states = self._load(set(due))
+            for v in due:
+                vs = states[v]
+                for det in self.detectors:
+                    alerts.extend(det.on_timer(watermark_ms, vs, self.ctx))
+                self.stats["timers_fired"] += 1
+            self._save(states)
+        self.store.advance(watermark_ms)
+        return alerts
+
+    # -- internals --------------------------------------------------------------------------
+    def _load(self, vessels: set[str]) -> dict[str, VesselState]:
+        order = sorted(vessels)
+        blobs = self.store.get_many([vessel_key(v) for v in order])
+        out: dict[str, VesselState] = {}
+        for v, b in zip(order, blobs, strict=True):
+            out[v] = VesselState.from_dict(orjson.loads(b)) if b else VesselState(vessel=v)
+        return out
+
+    def _save(self, states: dict[str, VesselState]) -> None:
+        items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
+        self.store.set_many(items, self.state_ttl_s)
+        for v, vs in states.items():
+            wake = [w for d in self.detectors if (w := d.wake_at(vs)) is not None]
+            if wake:
+                self.store.schedule(self.scope, v, min(wake))
+            else:
+                self.store.cancel(self.scope, v)
+
+    def _run(self, recs: list[Position | StaticData], states: dict[str, VesselState]) -> list[Alert]:
+        # Pre-pass: which positions are used (not late, not duplicate) and their predecessor.
+        last: dict[str, tuple[int, float, float]] = {}
+        for v, vs in states.items():
+            if vs.last:
+                last[v] = (vs.last["ts_ms"], vs.last["lat"], vs.last["lon"])
+        pos_idx: list[int] = []
+        prev: list[tuple[int, float, float] | None] = []
+        for i, r in enumerate(recs):
+            if not isinstance(r, Position):
+                continue
+            p = last.get(r.vessel)
+            if p is not None:
+                if r.ts_ms < p[0]:
+                    self.stats["late_fixes"] += 1
+                    continue
+                if r.ts_ms == p[0] and r.lat == p[1] and r.lon == p[2]:
+                    self.stats["duplicate_fixes"] += 1
+                    continue
+            pos_idx.append(i)
+            prev.append(p)
+            last[r.vessel] = (r.ts_ms, r.lat, r.lon)
+        n = len(pos_idx)
+        lon = np.fromiter((recs[i].lon for i in pos_idx), dtype=np.float64, count=n)  # type: ignore[union-attr]
+        lat = np.fromiter((recs[i].lat for i in pos_idx), dtype=np.float64, count=n)  # type: ignore[union-attr]
+        geo = self.zones.lookup(lon, lat)
+        inner = geo.zones_per_point(n, "inner")
+        outer = geo.zones_per_point(n, "outer")
+        has_prev = np.fromiter((p is not None for p in prev), dtype=bool, count=n)
+        plon = np.array([p[2] if p else np.nan for p in prev], dtype=np.float64)
+        plat = np.array([p[1] if p else np.nan for p in prev], dtype=np.float64)
+        pts = np.array([p[0] if p else 0 for p in prev], dtype=np.int64)
+        dist = haversine_m_vec(plat, plon, lat, lon)
+        seg = np.flatnonzero(has_prev)
+        crossings: dict[int, list[Crossing]] = {}
+        for c in self.zones.crossings(plon[seg], plat[seg], lon[seg], lat[seg]):
+            crossings.setdefault(int(seg[c.segment]), []).append(c)
+        zid = [z.id for z in self.zones.zones]
+
+        alerts: list[Alert] = []
+        k = 0  # index into the used positions
+        used = set(pos_idx)
+        for i, r in enumerate(recs):
+            vs = states[r.vessel]
+            if isinstance(r, StaticData):
+                self.stats["static_reports"] += 1
+                for det in self.detectors:
+                    alerts.extend(det.on_static(r, vs, self.ctx))
+                vs.static.update(r.fields())
+                if r.mmsi is not None:
+                    vs.static["mmsi"] = r.mmsi
+                continue
+            if i not in used:
+                continue
+            self.stats["positions"] += 1
+            self.vessels_seen.add(r.vessel)
+            fix = self._fix(r, k, has_prev, dist, pts, vs, inner, outer, geo.dist_shore_m,
+                            crossings.get(k, ()), zid)
+            k += 1
+            for det in self.detectors:
+                alerts.extend(det.on_fix(fix, vs, self.ctx))
+            vs.last = {"ts_ms": r.ts_ms, "lat": r.lat, "lon": r.lon, "sog_kn": fix.sog_kn,
+                       "cog_deg": fix.cog_deg}
+            vs.n_fixes += 1
+            if r.mmsi is not None:
+                vs.static["mmsi"] = r.mmsi
+            if r.ais_class and "ais_class" not in vs.static:
+                vs.static["ais_class"] = r.ais_class
+        return alerts
+
+    def _fix(self, r: Position, k: int, has_prev: Any, dist: Any, pts: Any, vs: VesselState,
+             inner: list[list[int]], outer: list[list[int]], dshore: Any,
+             crossings: Sequence[Crossing], zid: list[str]) -> Fix:
+        dt_s = dist_m = implied = None
+        sog, cog = r.sog_kn, r.cog_deg
+        if has_prev[k]:
+            dt_s = (r.ts_ms - int(pts[k])) / 1000.0
+            dist_m = float(dist[k])
+            implied = dist_m / dt_s * KN_PER_MPS if dt_s > 0 else math.inf if dist_m > 0 else 0.0
+            if sog is None and dt_s >= MIN_DT_FOR_DERIVED_S:
+                sog = implied
+            if cog is None and dist_m > 0 and vs.last is not None:
+                cog = initial_bearing_deg(vs.last["lat"], vs.last["lon"], r.lat, r.lon)
+        return Fix(
+            pos=r,
+            sog_kn=sog,
+            cog_deg=cog,
+            dt_s=dt_s,
+            dist_m=dist_m,
+            implied_kn=implied,
+            zones=tuple(zid[z] for z in inner[k]),
+            zones_outer=tuple(zid[z] for z in outer[k]),
+            dist_shore_m=float(dshore[k]),
+            crossings=tuple(crossings),
+            prev=vs.last,
+        )

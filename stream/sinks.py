@@ -1,0 +1,56 @@
+"""Sinks: where alerts go. One small ABC (``add``, ``flush``); a failed flush must abort the
+checkpoint (offsets are committed only after every sink flushed)."""
+
+from __future__ import annotations
+
+import sys
+from abc import ABC, abstractmethod
+from typing import IO
+
+import orjson
+
+from stream.models import Alert
+
+__all__ = ["ListSink", "NdjsonSink", "Sink", "alert_json"]
+
+
+def alert_json(alert: Alert) -> bytes:
+    return orjson.dumps(alert.to_dict())
+
+
+class Sink(ABC):
+    @abstractmethod
+    def add(self, alert: Alert) -> None: ...
+
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Make everything added so far durable; raise on failure."""
+
+    def close(self) -> None:
+        self.flush()
+
+
+class ListSink(Sink):
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+
+    def add(self, alert: Alert) -> None:
+        self.alerts.append(alert)
+
+
+class NdjsonSink(Sink):
+    """One JSON alert per line, to a file path or stdout ("-")."""
+
+    def __init__(self, path: str = "-") -> None:
+        self._own = path != "-"
+        self._fh: IO[bytes] = open(path, "wb") if self._own else sys.stdout.buffer  # noqa: SIM115
+
+    def add(self, alert: Alert) -> None:
+        self._fh.write(alert_json(alert) + b"\n")
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+    def close(self) -> None:
+        self.flush()
+        if self._own:
+            self._fh.close()

@@ -1,0 +1,114 @@
+"""In-process StateStore for replay and unit tests; TTLs expire in event time."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from typing import Any
+
+from detectors.geo import haversine_m
+from stream.state.base import StateStore
+
+__all__ = ["BUCKET_RETENTION", "GRID_DEG", "MemoryStore"]
+
+GRID_DEG = 0.02  # ≈ 2.2 km cells: a 3×3 neighbourhood covers any radius up to ~2 km
+BUCKET_RETENTION = 36  # keep 6 h of 10-minute buckets
+
+
+class MemoryStore(StateStore):
+    def __init__(self) -> None:
+        self._kv: dict[str, bytes] = {}
+        self._exp: dict[str, int] = {}
+        self._exp_heap: list[tuple[int, str]] = []
+        self._now_ms = 0
+        self._timers: dict[str, dict[str, int]] = defaultdict(dict)
+        self._heaps: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._buckets: dict[int, dict[tuple[int, int], dict[str, tuple[float, float, dict[str, Any]]]]]
+        self._buckets = defaultdict(lambda: defaultdict(dict))
+        self._pairs: dict[str, dict[str, Any]] = {}
+
+    # key/value
+    def get(self, key: str) -> bytes | None:
+        return self._kv.get(key)
+
+    def set(self, key: str, value: bytes, ttl_s: int | None = None) -> None:
+        self._kv[key] = value
+        if ttl_s:
+            at = self._now_ms + ttl_s * 1000
+            self._exp[key] = at
+            heapq.heappush(self._exp_heap, (at, key))
+        else:
+            self._exp.pop(key, None)
+
+    def delete(self, key: str) -> None:
+        self._kv.pop(key, None)
+        self._exp.pop(key, None)
+
+    def exists(self, key: str) -> bool:
+        return key in self._kv
+
+    # timers
+    def schedule(self, scope: str, member: str, at_ms: int) -> None:
+        self._timers[scope][member] = at_ms
+        heapq.heappush(self._heaps[scope], (at_ms, member))
+
+    def cancel(self, scope: str, member: str) -> None:
+        self._timers[scope].pop(member, None)
+
+    def due(self, scope: str, upto_ms: int) -> list[str]:
+        heap, cur = self._heaps[scope], self._timers[scope]
+        # Drop stale heap entries (rescheduled or cancelled) from the top.
+        while heap and cur.get(heap[0][1]) != heap[0][0]:
+            heapq.heappop(heap)
+        if not heap or heap[0][0] > upto_ms:
+            return []
+        out = sorted((at, m) for m, at in cur.items() if at <= upto_ms)
+        return [m for _, m in out]
+
+    # shared view
+    @staticmethod
+    def _cell(lat: float, lon: float) -> tuple[int, int]:
+        return (math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG))
+
+    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
+                   data: dict[str, Any]) -> None:
+        cells = self._buckets[bucket]
+        for c in cells.values():  # a vessel sits in one cell per bucket
+            c.pop(vessel, None)
+        cells[self._cell(lat, lon)][vessel] = (lat, lon, data)
+        stale = [b for b in self._buckets if b < bucket - BUCKET_RETENTION]
+        for b in stale:
+            del self._buckets[b]
+
+    def bucket_near(self, bucket: int, lat: float, lon: float,
+                    radius_m: float) -> list[tuple[str, dict[str, Any]]]:
+        cells = self._buckets.get(bucket)
+        if not cells:
+            return []
+        ci, cj = self._cell(lat, lon)
+        out = []
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for v, (la, lo, data) in cells.get((ci + di, cj + dj), {}).items():
+                    if haversine_m(lat, lon, la, lo) <= radius_m:
+                        out.append((v, data))
+        return sorted(out, key=lambda t: t[0])
+
+    def pair_get(self, key: str) -> dict[str, Any] | None:
+        return self._pairs.get(key)
+
+    def pair_set(self, key: str, value: dict[str, Any]) -> None:
+        self._pairs[key] = value
+
+    def advance(self, now_ms: int) -> None:
+        self._now_ms = max(self._now_ms, now_ms)
+        heap = self._exp_heap
+        while heap and heap[0][0] <= self._now_ms:
+            at, key = heapq.heappop(heap)
+            if self._exp.get(key) == at:
+                del self._exp[key]
+                self._kv.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._kv)

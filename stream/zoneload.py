@@ -1,0 +1,41 @@
+"""Load the zone set (bundled or user-supplied) and the bundled land, once per process."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from config import LAND_FILE, ZONES_DIR
+from detectors.geofence import ZoneSet
+from detectors.zones import load_zone_files
+
+__all__ = ["load_land", "load_zoneset"]
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def load_land() -> BaseGeometry | None:
+    if not LAND_FILE.exists():
+        log.warning("bundled land file %s missing: distance to shore unknown", LAND_FILE)
+        return None
+    doc = json.loads(LAND_FILE.read_text())
+    return shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str) -> ZoneSet:
+    return ZoneSet(load_zone_files(path), load_land())
+
+
+def load_zoneset(path: str | Path | None = None, *, none: bool = False) -> ZoneSet:
+    """The zone set at ``path`` (file or folder), or the bundled one; ``none`` → no zones."""
+    if none:
+        return ZoneSet([], load_land())
+    return _cached(str(Path(path).resolve() if path else ZONES_DIR))
