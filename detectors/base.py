@@ -37,6 +37,7 @@ class VesselState:
     last: dict[str, Any] | None = None  # ts_ms, lat, lon, sog_kn, cog_deg of the last fix
     static: dict[str, Any] = field(default_factory=dict)  # latest identity fields
     n_fixes: int = 0
+    zones: dict[str, int] = field(default_factory=dict)  # zone id → entry time (ms)
     det: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def for_detector(self, name: str) -> dict[str, Any]:
@@ -47,12 +48,12 @@ class VesselState:
 
     def to_dict(self) -> dict[str, Any]:
         return {"v": self.vessel, "l": self.last, "s": self.static, "n": self.n_fixes,
-                "d": {k: v for k, v in self.det.items() if v}}
+                "z": self.zones, "d": {k: v for k, v in self.det.items() if v}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VesselState:
         return cls(vessel=d["v"], last=d.get("l"), static=d.get("s") or {},
-                   n_fixes=int(d.get("n", 0)), det=d.get("d") or {})
+                   n_fixes=int(d.get("n", 0)), zones=d.get("z") or {}, det=d.get("d") or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ class Fix:
     zones: tuple[str, ...] = ()  # ids of zones containing the position
     zones_outer: tuple[str, ...] = ()  # ids of zones within the exit hysteresis
     crossings: tuple[Crossing, ...] = ()  # boundary lines crossed since the previous fix
+    entered: tuple[str, ...] = ()  # zones entered with this fix
+    exited: tuple[str, ...] = ()  # zones left with this fix (beyond the hysteresis)
     dist_shore_m: float = math.nan  # NaN when outside the land data's coverage
     prev: dict[str, Any] | None = None  # the previous fix (VesselState.last before this one)
 

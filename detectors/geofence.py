@@ -21,7 +21,9 @@ from shapely.geometry.base import BaseGeometry
 from detectors.projection import buffer_m, to_metric, to_metric_xy
 from detectors.zones import Zone
 
-__all__ = ["Crossing", "GeoAnswer", "ZoneSet"]
+__all__ = ["PORT_KINDS", "Crossing", "GeoAnswer", "ZoneSet"]
+
+PORT_KINDS = frozenset({"port", "anchorage"})
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +143,18 @@ class ZoneSet:
             bounds = shapely.boundary(np.asarray(self._land_parts, dtype=object)[gi_of[inland]])
             dist[inland] = -shapely.distance(pts[inland], bounds)
         out[cov] = dist
+        ww = self._waterways
+        if ww is not None and cov.any():
+            # Canals the coarse land data fills in count as water at the shore.
+            pts_ll = shapely.points(lon_a, lat_a)
+            pi_w, _ = ww.query(pts_ll, predicate="intersects")
+            out[np.unique(pi_w)] = 0.0
         return out
+
+    @cached_property
+    def _waterways(self) -> shapely.STRtree | None:
+        geoms = [z.geometry for z in self.zones if z.kind == "waterway"]
+        return shapely.STRtree(geoms) if geoms else None
 
     def lookup(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> GeoAnswer:
         ip, iz = self.contains(lon, lat)
@@ -187,8 +200,24 @@ class ZoneSet:
         key = "left" if cross > 0 else "right"
         return str(z.props.get(key, key))
 
-    def kinds(self, zone_indices: list[int]) -> list[str]:
-        return [self.zones[i].kind for i in zone_indices]
+    @cached_property
+    def _port_tree(self) -> tuple[shapely.STRtree, int]:
+        ports = [z.geometry for z in self.zones if z.kind in PORT_KINDS]
+        return shapely.STRtree(ports), len(ports)
+
+    def near_port(self, lon: float, lat: float, dist_m: float) -> bool:
+        """Whether a port/anchorage zone lies within about ``dist_m`` (degree approximation,
+        never shorter than ``dist_m``)."""
+        tree, n = self._port_tree
+        if n == 0:
+            return False
+        deg = dist_m / (111_320.0 * max(0.2, math.cos(math.radians(lat))))
+        return len(tree.query(Point(lon, lat), predicate="dwithin", distance=deg)) > 0
+
+    def any_kind(self, zone_ids: tuple[str, ...] | list[str], kinds: frozenset[str]) -> bool:
+        """Whether any of these zone ids is of one of ``kinds``."""
+        by = self.by_id
+        return any((z := by.get(i)) is not None and z.kind in kinds for i in zone_ids)
 
 
 def nan_or(x: float, default: float) -> float:

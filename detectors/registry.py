@@ -12,24 +12,20 @@ __all__ = ["DETECTORS", "build_detectors"]
 
 
 def _classes() -> dict[str, type[Detector]]:
+    from detectors.ais_gap import AisGapDetector
+    from detectors.crossing_pattern import CrossingPatternDetector
+    from detectors.encounter import EncounterDetector
+    from detectors.identity import IdentityDetector
     from detectors.kinematic import KinematicDetector
+    from detectors.line_crossing import LineCrossingDetector
+    from detectors.loitering import LoiteringDetector
+    from detectors.position_on_land import PositionOnLandDetector
+    from detectors.zone_events import ZoneEventsDetector
 
-    classes: list[type[Detector]] = [KinematicDetector]
-    try:  # the rest of the catalogue
-        from detectors.ais_gap import AisGapDetector
-        from detectors.crossing_pattern import CrossingPatternDetector
-        from detectors.encounter import EncounterDetector
-        from detectors.identity import IdentityDetector
-        from detectors.line_crossing import LineCrossingDetector
-        from detectors.loitering import LoiteringDetector
-        from detectors.position_on_land import PositionOnLandDetector
-        from detectors.zone_events import ZoneEventsDetector
-
-        classes += [ZoneEventsDetector, LineCrossingDetector, CrossingPatternDetector,
-                    AisGapDetector, LoiteringDetector, EncounterDetector,
-                    PositionOnLandDetector, IdentityDetector]
-    except ImportError:
-        pass
+    classes: list[type[Detector]] = [
+        ZoneEventsDetector, LineCrossingDetector, CrossingPatternDetector, AisGapDetector,
+        EncounterDetector, LoiteringDetector, KinematicDetector, PositionOnLandDetector,
+        IdentityDetector]
     return {c.name: c for c in classes}
 
 

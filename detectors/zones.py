@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 KINDS = frozenset({
     "territorial_sea", "contiguous_zone", "boundary", "departure_area", "landing_area",
-    "port", "anchorage", "sar_region", "custom",
+    "port", "anchorage", "sar_region", "waterway", "custom",
 })
 LINE_KINDS = frozenset({"boundary"})
 MAX_ZONE_FILE_BYTES = 50 * 1024 * 1024

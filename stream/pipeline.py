@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -163,6 +164,17 @@ class Pipeline:
             fix = self._fix(r, k, has_prev, dist, pts, vs, inner, outer, geo.dist_shore_m,
                             crossings.get(k, ()), zid)
             k += 1
+            # Zone transitions with hysteresis: enter inside a zone, leave only once outside
+            # its outer (buffered) shape, so a vessel sailing along an edge does not flap.
+            cur = vs.zones
+            exited = tuple(z for z in cur if z not in fix.zones_outer)
+            for z in exited:
+                del cur[z]
+            entered = tuple(z for z in fix.zones if z not in cur)
+            for z in entered:
+                cur[z] = r.ts_ms
+            if entered or exited:
+                fix = replace(fix, entered=entered, exited=exited)
             for det in self.detectors:
                 alerts.extend(det.on_fix(fix, vs, self.ctx))
             vs.last = {"ts_ms": r.ts_ms, "lat": r.lat, "lon": r.lon, "sog_kn": fix.sog_kn,

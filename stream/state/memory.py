@@ -26,6 +26,7 @@ class MemoryStore(StateStore):
         self._heaps: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._buckets: dict[int, dict[tuple[int, int], dict[str, tuple[float, float, dict[str, Any]]]]]
         self._buckets = defaultdict(lambda: defaultdict(dict))
+        self._cell_of: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
         self._pairs: dict[str, dict[str, Any]] = {}
 
     # key/value
@@ -74,12 +75,12 @@ class MemoryStore(StateStore):
     def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
                    data: dict[str, Any]) -> None:
         cells = self._buckets[bucket]
-        for c in cells.values():  # a vessel sits in one cell per bucket
-            c.pop(vessel, None)
-        cells[self._cell(lat, lon)][vessel] = (lat, lon, data)
-        stale = [b for b in self._buckets if b < bucket - BUCKET_RETENTION]
-        for b in stale:
-            del self._buckets[b]
+        where = self._cell_of[bucket]
+        old = where.get(vessel)  # a vessel sits in one cell per bucket
+        if old is not None:
+            cells[old].pop(vessel, None)
+        cell = where[vessel] = self._cell(lat, lon)
+        cells[cell][vessel] = (lat, lon, data)
 
     def bucket_near(self, bucket: int, lat: float, lon: float,
                     radius_m: float) -> list[tuple[str, dict[str, Any]]]:
@@ -103,6 +104,10 @@ class MemoryStore(StateStore):
 
     def advance(self, now_ms: int) -> None:
         self._now_ms = max(self._now_ms, now_ms)
+        oldest = self._now_ms // 600_000 - BUCKET_RETENTION
+        for b in [b for b in self._buckets if b < oldest]:
+            del self._buckets[b]
+            self._cell_of.pop(b, None)
         heap = self._exp_heap
         while heap and heap[0][0] <= self._now_ms:
             at, key = heapq.heappop(heap)

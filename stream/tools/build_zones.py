@@ -89,6 +89,32 @@ PORTS = [
     ("port-tun-gabes", "Gabes", "TUN", 10.11, 33.905), ("port-tun-zarzis", "Zarzis", "TUN", 11.125, 33.49),
     ("port-tun-mahdia", "Mahdia", "TUN", 11.07, 35.505), ("port-tun-tunis", "Tunis-La Goulette", "TUN", 10.31, 36.81),
     ("port-tun-bizerte", "Bizerte", "TUN", 9.875, 37.27),
+    # Other major Mediterranean ports, so recordings elsewhere in the Med are not alarms.
+    ("port-egy-port-said", "Port Said", "EGY", 32.32, 31.24),
+    ("port-egy-east-port-said", "East Port Said", "EGY", 32.36, 31.20),
+    ("port-egy-suez", "Suez / Port Tawfiq", "EGY", 32.55, 29.95),
+    ("port-egy-alexandria", "Alexandria", "EGY", 29.87, 31.18),
+    ("port-lby-benghazi", "Benghazi", "LBY", 20.05, 32.11), ("port-lby-tobruk", "Tobruk", "LBY", 23.98, 32.08),
+    ("port-esp-ceuta", "Ceuta", "ESP", -5.315, 35.89), ("port-esp-algeciras", "Algeciras", "ESP", -5.43, 36.13),
+    ("port-gib-gibraltar", "Gibraltar", "GIB", -5.36, 36.14), ("port-mar-tanger-med", "Tanger Med", "MAR", -5.50, 35.885),
+    ("port-esp-valencia", "Valencia", "ESP", -0.31, 39.44), ("port-esp-barcelona", "Barcelona", "ESP", 2.17, 41.35),
+    ("port-fra-marseille", "Marseille-Fos", "FRA", 5.35, 43.32), ("port-ita-genoa", "Genoa", "ITA", 8.90, 44.40),
+    ("port-ita-livorno", "Livorno", "ITA", 10.30, 43.56), ("port-ita-naples", "Naples", "ITA", 14.27, 40.84),
+    ("port-ita-gioia-tauro", "Gioia Tauro", "ITA", 15.90, 38.45), ("port-ita-taranto", "Taranto", "ITA", 17.20, 40.47),
+    ("port-ita-bari", "Bari", "ITA", 16.87, 41.14), ("port-ita-venice", "Venice", "ITA", 12.25, 45.44),
+    ("port-ita-trieste", "Trieste", "ITA", 13.75, 45.64), ("port-hrv-rijeka", "Rijeka", "HRV", 14.43, 45.33),
+    ("port-grc-patras", "Patras", "GRC", 21.72, 38.24), ("port-grc-igoumenitsa", "Igoumenitsa", "GRC", 20.26, 39.50),
+    ("port-cyp-limassol", "Limassol", "CYP", 33.02, 34.65), ("port-isr-haifa", "Haifa", "ISR", 35.01, 32.82),
+    ("port-tur-mersin", "Mersin", "TUR", 34.64, 36.79), ("port-dza-algiers", "Algiers", "DZA", 3.07, 36.77),
+]
+
+
+# Canals and straits that the 1:10 m land data fills in: treated as water at the shore.
+WATERWAYS = [
+    ("ww-egy-suez-canal", "Suez Canal", "EGY",
+     [(32.305, 31.32), (32.31, 31.20), (32.32, 30.98), (32.33, 30.70), (32.30, 30.56),
+      (32.36, 30.40), (32.45, 30.30), (32.55, 30.20), (32.57, 30.05), (32.55, 29.92)], 5000),
+    ("ww-grc-corinth-canal", "Corinth Canal", "GRC", [(22.955, 37.94), (23.005, 37.905)], 1500),
 ]
 
 
@@ -244,6 +270,13 @@ def build(src: Path, out: Path) -> dict[str, int]:
             area, id=zid, name=name, kind="landing_area", country=iso,
             source="hand-drawn box over " + SRC_NE, approximate=True))
 
+    feats["waterway"] = []
+    for zid, name, iso, coords, half_width_m in WATERWAYS:
+        feats["waterway"].append(_feature(
+            _clean(_m(LineString(coords), half_width_m), 0.0005), id=zid, name=name,
+            kind="waterway", country=iso, source="hand-drawn centreline, buffered",
+            approximate=True))
+
     for zid, name, iso, lon, lat in PORTS:
         feats["port"].append({
             "type": "Feature",
@@ -279,7 +312,9 @@ def build(src: Path, out: Path) -> dict[str, int]:
         counts[kind] = len(fs)
     ldir = out / "land"
     ldir.mkdir(parents=True, exist_ok=True)
-    land_out = _clean(land, 0.0005)
+    # Land for distance-to-shore covers the whole source extent (the Mediterranean), not
+    # only the two zone regions, so recordings elsewhere in the Med get shore distances too.
+    land_out = _clean(land_all, 0.001)
     (ldir / "land_med.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         _feature(land_out, id="land", name="Land (Natural Earth 10m)", source=SRC_NE)]},
         separators=(",", ":")) + "\n")

@@ -1,0 +1,130 @@
+"""AIS gaps, "going dark" [ais_gap].
+
+A vessel that was reporting regularly falls silent at sea. The alert opens (status ``open``)
+once event time — the watermark — passes the last fix plus the threshold, and closes when the
+vessel reappears, with the gap's duration, distance and implied speed. A vessel that was not
+seen to go dark (the watermark did not pass the threshold in time) but reappears after a long
+gap gets the same alert, closed at once, with the same id.
+
+Threshold: Global Fishing Watch uses ≥ 12 h and > 50 nm from shore, tuned to satellite AIS
+revisit times. The Aegean and the Central Mediterranean are covered by dense terrestrial AIS
+(Greek, Turkish, Italian and Maltese coast stations), where Class A ships report every 2-10 s
+under way and Class B every 30 s (ITU-R M.1371); coverage drop-outs of up to ~30 min are
+routine, and aggregated feeds are often down-sampled to one fix per 10-30 min. Two hours of
+silence is four times the routine drop-out and one sixth of GFW's satellite threshold. The
+"reporting regularly" test follows GFW (enough fixes in the window before the gap: here at
+least 4 in the 2 h before, i.e. one every 30 min or better).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detectors.base import Context, Detector, Fix, VesselState
+from detectors.geofence import PORT_KINDS
+from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
+from detectors.vessel import describe_vessel, is_small_craft
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["AisGapDetector", "AisGapParams"]
+
+
+@dataclass(frozen=True)
+class AisGapParams:
+    min_gap_s: float = 7200.0
+    min_shore_m: float = 1 * M_PER_NM  # at sea: at least 1 nm from the coast (if known)
+    regular_window_s: float = 7200.0  # "reporting regularly": in the 2 h before the gap …
+    regular_min_fixes: int = 4  # … at least this many fixes …
+    regular_min_span_s: float = 1800.0  # … spread over at least 30 min (not one burst)
+    min_sog_kn: float = 0.5  # a vessel moored or anchored that drops out is not "going dark"
+
+
+class AisGapDetector(Detector):
+    name = "ais_gap"
+    params: AisGapParams
+
+    @classmethod
+    def default_params(cls) -> AisGapParams:
+        return AisGapParams()
+
+    def _eligible(self, fix: Fix, recent: list[int], ctx: Context) -> bool:
+        p = self.params
+        if ctx.zones.any_kind(fix.zones_outer, PORT_KINDS):
+            return False
+        d = fix.dist_shore_m
+        if d == d and d < p.min_shore_m:  # known and too close to (or on) land
+            return False
+        if fix.sog_kn is not None and fix.sog_kn < p.min_sog_kn:
+            return False
+        inside = [t for t in recent if fix.ts_ms - t <= p.regular_window_s * 1000]
+        return (len(inside) >= p.regular_min_fixes
+                and inside[-1] - inside[0] >= p.regular_min_span_s * 1000)
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        p = self.params
+        st = vs.for_detector(self.name)
+        out: list[Alert] = []
+        last = st.get("last")
+        if last is not None and last.get("ok"):
+            gap_s = (fix.ts_ms - last["ts_ms"]) / 1000.0
+            if gap_s >= p.min_gap_s:
+                out.append(self._alert(vs, last, fix, gap_s))
+        st.pop("open", None)
+        # Report times thinned to one per 5 min: a bounded summary of the last 2 h.
+        recent = [t for t in st.get("recent", []) if fix.ts_ms - t <= p.regular_window_s * 1000]
+        if not recent or fix.ts_ms - recent[-1] >= 300_000:
+            recent.append(fix.ts_ms)
+        st["recent"] = recent[-24:]
+        ok = self._eligible(fix, [*recent, fix.ts_ms] if recent[-1] != fix.ts_ms else recent,
+                            ctx)
+        st["last"] = {"ts_ms": fix.ts_ms, "lat": fix.lat, "lon": fix.lon, "ok": ok,
+                      "sog_kn": None if fix.sog_kn is None else round(fix.sog_kn, 2),
+                      "shore_m": None if fix.dist_shore_m != fix.dist_shore_m
+                      else round(fix.dist_shore_m)}
+        return out
+
+    def wake_at(self, vs: VesselState) -> int | None:
+        st = vs.det.get(self.name)
+        if not st or st.get("open") or not (st.get("last") or {}).get("ok"):
+            return None
+        return int(st["last"]["ts_ms"] + self.params.min_gap_s * 1000)
+
+    def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
+        st = vs.det.get(self.name)
+        if not st or st.get("open"):
+            return []
+        last = st.get("last") or {}
+        if not last.get("ok") or now_ms - last["ts_ms"] < self.params.min_gap_s * 1000:
+            return []
+        st["open"] = True
+        silent_h = (now_ms - last["ts_ms"]) / 3.6e6
+        return [self.alert(
+            "ais_gap", vs, status="open", severity=self._severity(vs), ts_ms=now_ms,
+            start_ms=last["ts_ms"], end_ms=None, lat=last["lat"], lon=last["lon"],
+            zone_ids=tuple(vs.zones),
+            summary=f"{describe_vessel(vs.vessel, vs.static)} stopped transmitting AIS at sea "
+                    f"at {iso(last['ts_ms'])} and has been silent for {silent_h:.1f} h.",
+            evidence={"last_fix": {"ts": iso(last["ts_ms"]), "lat": last["lat"],
+                                   "lon": last["lon"], "sog_kn": last.get("sog_kn")},
+                      "dist_shore_m": last.get("shore_m"), "silent_s": silent_h * 3600})]
+
+    def _severity(self, vs: VesselState) -> Any:
+        return "high" if is_small_craft(vs.static) else "medium"
+
+    def _alert(self, vs: VesselState, last: dict[str, Any], fix: Fix, gap_s: float) -> Alert:
+        d = haversine_m(last["lat"], last["lon"], fix.lat, fix.lon)
+        implied = d / gap_s * KN_PER_MPS
+        return self.alert(
+            "ais_gap", vs, status="closed", severity=self._severity(vs), ts_ms=fix.ts_ms,
+            start_ms=last["ts_ms"], end_ms=fix.ts_ms, lat=last["lat"], lon=last["lon"],
+            zone_ids=tuple(vs.zones),
+            summary=f"{describe_vessel(vs.vessel, vs.static)} was dark for {gap_s / 3600:.1f} h "
+                    f"({iso(last['ts_ms'])} to {iso(fix.ts_ms)}) and reappeared "
+                    f"{d / M_PER_NM:.1f} nm away ({implied:.1f} kn implied).",
+            evidence={"last_fix": {"ts": iso(last["ts_ms"]), "lat": last["lat"],
+                                   "lon": last["lon"], "sog_kn": last.get("sog_kn")},
+                      "reappeared": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
+                      "gap_s": gap_s, "dist_m": round(d), "implied_kn": round(implied, 2),
+                      "dist_shore_m": last.get("shore_m")})

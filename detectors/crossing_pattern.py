@@ -1,0 +1,172 @@
+"""Departure-to-landing crossings [crossing_pattern]: a declarative sequence of primitive
+events (zone exit/entry, boundary crossing) within a time window.
+
+Rules live in ``config/rules/crossing_patterns.toml`` (two built in: Aegean, Central Med).
+Severity is ``high``; ``critical`` for small or unidentified craft or when the crossing
+happens at night (sun below -6°), when boats are hardest to see and most at risk.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from config import path as config_path
+from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.vessel import describe_vessel, is_night, is_small_craft, is_unidentified
+from stream.errors import ConfigError
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["CrossingPatternDetector", "CrossingPatternParams", "load_rules"]
+
+_EVENTS = frozenset({"in", "exit", "enter", "cross"})
+
+
+def _as_set(v: Any) -> frozenset[str] | None:
+    if v is None:
+        return None
+    return frozenset([v] if isinstance(v, str) else v)
+
+
+@dataclass(frozen=True)
+class Step:
+    event: str
+    kinds: frozenset[str] | None = None
+    zones: frozenset[str] | None = None
+    countries: frozenset[str] | None = None
+    to: str | None = None
+
+    def matches(self, event: str, zone: Any, to: str | None = None) -> bool:
+        if event != self.event:
+            return False
+        if self.kinds is not None and zone.kind not in self.kinds:
+            return False
+        if self.zones is not None and zone.id not in self.zones:
+            return False
+        if self.countries is not None and (zone.country or "") not in self.countries:
+            return False
+        return self.to is None or to == self.to
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    window_s: float
+    steps: tuple[tuple[Step, ...], ...]  # each step: alternatives
+    exclude_ship_types: tuple[tuple[int, int], ...] = ()
+
+
+def _parse_step(d: dict[str, Any], where: str) -> tuple[Step, ...]:
+    if "any" in d:
+        return tuple(s for alt in d["any"] for s in _parse_step(alt, where))
+    ev = d.get("event")
+    if ev not in _EVENTS:
+        raise ConfigError(f"{where}: step event {ev!r} not in {sorted(_EVENTS)}")
+    return (Step(ev, _as_set(d.get("kind")), _as_set(d.get("zone")), _as_set(d.get("country")),
+                 d.get("to")),)
+
+
+def load_rules(doc: dict[str, Any] | None = None) -> tuple[Rule, ...]:
+    if doc is None:
+        doc = tomllib.loads(config_path("rules", "crossing_patterns.toml").read_text())
+    rules = []
+    for i, r in enumerate(doc.get("rule", [])):
+        where = f"crossing rule #{i} ({r.get('id')})"
+        if not r.get("id") or not r.get("steps"):
+            raise ConfigError(f"{where}: needs id and steps")
+        rules.append(Rule(
+            id=r["id"], name=r.get("name", r["id"]), window_s=float(r.get("window_s", 43200)),
+            steps=tuple(_parse_step(s, where) for s in r["steps"]),
+            exclude_ship_types=tuple((int(a), int(b)) for a, b in r.get("exclude_ship_types", [])),
+        ))
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class CrossingPatternParams:
+    rules: tuple[Rule, ...] = field(default_factory=load_rules)
+
+
+class CrossingPatternDetector(Detector):
+    name = "crossing_pattern"
+    params: CrossingPatternParams
+
+    @classmethod
+    def default_params(cls) -> CrossingPatternParams:
+        return CrossingPatternParams()
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "params": {
+            "rules": [{"id": r.id, "window_s": r.window_s, "steps": len(r.steps)}
+                      for r in self.params.rules]}}
+
+    def _events(self, fix: Fix, ctx: Context) -> list[tuple[str, Any, str | None, float, float]]:
+        ev: list[tuple[str, Any, str | None, float, float]] = []
+        for zid in fix.zones:
+            ev.append(("in", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+        for zid in fix.exited:
+            ev.append(("exit", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+        for c in fix.crossings:
+            ev.append(("cross", ctx.zones.zones[c.zone], c.side_to, c.lon, c.lat))
+        for zid in fix.entered:
+            ev.append(("enter", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+        return ev
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        if not (fix.zones or fix.exited or fix.crossings or vs.det.get(self.name)):
+            return []
+        st = vs.for_detector(self.name)
+        events = self._events(fix, ctx)
+        st_type = vs.static.get("ship_type")
+        out: list[Alert] = []
+        for rule in self.params.rules:
+            if isinstance(st_type, int) and any(a <= st_type <= b for a, b in rule.exclude_ship_types):
+                continue
+            prog = st.get(rule.id)
+            if prog and fix.ts_ms - prog["t0"] > rule.window_s * 1000:
+                prog = None  # window expired: start over
+            for event, zone, to, lon, lat in events:
+                k = prog["k"] if prog else 0
+                if any(s.matches(event, zone, to) for s in rule.steps[k]):
+                    rec = {"event": event, "zone": zone.id, "ts": iso(fix.ts_ms),
+                           "lat": round(lat, 5), "lon": round(lon, 5)}
+                    if prog is None:
+                        prog = {"k": 1, "t0": fix.ts_ms, "ev": [rec]}
+                    else:
+                        prog["k"] += 1
+                        prog["ev"].append(rec)
+                    if prog["k"] == len(rule.steps):
+                        out.append(self._alert(rule, prog, fix, vs))
+                        prog = None
+                elif k > 0 and rule.steps[0] and any(s.matches(event, zone, to)
+                                                     for s in rule.steps[0]):
+                    prog = {"k": 1, "t0": fix.ts_ms, "ev": [{
+                        "event": event, "zone": zone.id, "ts": iso(fix.ts_ms),
+                        "lat": round(lat, 5), "lon": round(lon, 5)}]}
+            if prog:
+                st[rule.id] = prog
+            else:
+                st.pop(rule.id, None)
+        return out
+
+    def _alert(self, rule: Rule, prog: dict[str, Any], fix: Fix, vs: VesselState) -> Alert:
+        small = is_small_craft(vs.static)
+        night = is_night(fix.ts_ms, fix.lat, fix.lon)
+        sev = "critical" if (small or night) else "high"
+        hours = (fix.ts_ms - prog["t0"]) / 3.6e6
+        zones = tuple(dict.fromkeys(e["zone"] for e in prog["ev"]))
+        who = describe_vessel(vs.vessel, vs.static)
+        extra = [w for w, on in (("small/unidentified craft", small), ("at night", night)) if on]
+        return self.alert(
+            "crossing_pattern", vs, status="closed", severity=sev, ts_ms=fix.ts_ms,
+            start_ms=prog["t0"], end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon, zone_ids=zones,
+            key=rule.id,
+            summary=f"{who} completed the '{rule.name}' pattern in {hours:.1f} h "
+                    f"({' -> '.join(e['zone'] for e in prog['ev'])})"
+                    + (f", {', '.join(extra)}" if extra else "") + ".",
+            evidence={"rule": rule.id, "events": prog["ev"], "last_fix": fix_evidence(fix),
+                      "small_craft": small, "unidentified": is_unidentified(vs.static),
+                      "night": night, "duration_s": (fix.ts_ms - prog["t0"]) / 1000})

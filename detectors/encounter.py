@@ -1,0 +1,139 @@
+"""Ship-to-ship encounters [encounter, with other_mmsi].
+
+Default definition from Global Fishing Watch's encounter events: two vessels within 500 m of
+each other, both slower than 2 kn, for at least 2 h, at least 10 km from an anchorage/port.
+A shorter variant (``small_min_duration_s``, default 30 min) applies when either vessel is a
+small or unidentified craft: the "mothership" pattern, where a larger vessel transfers people
+to a dinghy off the coast, takes minutes, not hours.
+
+Cross-partition design: every fix is written to a shared index of 10-minute event-time buckets
+(Redis GEO in the service), and each fix looks for neighbours in its own bucket. Whichever of
+the two vessels is processed later sees the other, so the pair is found even when the vessels
+sit on different partitions or instances. Close buckets are recorded per pair (shared state);
+an encounter is a run of close buckets long enough, and its id is derived from the pair and
+the run's first bucket, so it is the same whichever consumer found it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detectors.base import Context, Detector, Fix, VesselState
+from detectors.vessel import describe_vessel, is_small_craft
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["BUCKET_MS", "EncounterDetector", "EncounterParams"]
+
+BUCKET_MS = 600_000  # 10 minutes
+
+
+@dataclass(frozen=True)
+class EncounterParams:
+    max_dist_m: float = 500.0
+    max_speed_kn: float = 2.0
+    min_duration_s: float = 7200.0
+    small_min_duration_s: float = 1800.0
+    min_port_dist_m: float = 10_000.0
+    min_shore_m: float = 1852.0  # 1 nm: marinas and harbour basins lie inside it
+    max_time_skew_s: float = 900.0  # the two fixes compared must be this close in time
+    max_missing_buckets: int = 2  # missing observations tolerated inside a run (coverage)
+
+
+def _mmsi(v: str) -> int | None:
+    return int(v) if v.isdigit() and len(v) <= 9 else None
+
+
+class EncounterDetector(Detector):
+    name = "encounter"
+    params: EncounterParams
+
+    @classmethod
+    def default_params(cls) -> EncounterParams:
+        return EncounterParams()
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        p = self.params
+        # Away from ports means knowing where the coast is: outside the land coverage, or in
+        # harbour waters (within min_shore_m of the coast), moored boats would pair up.
+        d = fix.dist_shore_m
+        eligible = (fix.sog_kn is not None and fix.sog_kn < p.max_speed_kn
+                    and d == d and d >= p.min_shore_m
+                    and not ctx.zones.near_port(fix.lon, fix.lat, p.min_port_dist_m))
+        bucket = fix.ts_ms // BUCKET_MS
+        st = vs.det.get(self.name)
+        if not eligible:
+            if st and st.get("b") == bucket:  # withdraw this bucket's earlier eligible fix
+                ctx.shared.bucket_put(bucket, vs.vessel, fix.lat, fix.lon,
+                                      {"ts": fix.ts_ms, "ok": False})
+            return []
+        small = is_small_craft(vs.static)
+        vs.for_detector(self.name)["b"] = bucket
+        ctx.shared.bucket_put(bucket, vs.vessel, fix.lat, fix.lon, {
+            "ts": fix.ts_ms, "ok": True, "small": small, "lat": fix.lat, "lon": fix.lon,
+            "name": vs.static.get("name")})
+        out: list[Alert] = []
+        for other, data in ctx.shared.bucket_near(bucket, fix.lat, fix.lon, p.max_dist_m):
+            if other == vs.vessel or not data.get("ok"):
+                continue
+            if abs(data["ts"] - fix.ts_ms) > p.max_time_skew_s * 1000:
+                continue
+            vs.for_detector(self.name)["near_ts"] = fix.ts_ms  # read by the loitering detector
+            a = self._observe(vs, fix, other, data, bucket, small, ctx)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def _observe(self, vs: VesselState, fix: Fix, other: str, data: dict[str, Any],
+                 bucket: int, small: bool, ctx: Context) -> Alert | None:
+        p = self.params
+        a, b = sorted((vs.vessel, other))
+        key = f"sg:{{{a}|{b}}}:enc"  # hash tag per pair: spreads over a Redis Cluster
+        pair = ctx.shared.pair_get(key) or {"b": [], "alerted": []}
+        buckets = pair["b"]
+        if bucket in buckets:
+            return None
+        buckets.append(bucket)
+        buckets.sort()
+        # The run of close buckets (with tolerated holes) that contains this bucket.
+        i = buckets.index(bucket)
+        lo = i
+        while lo > 0 and buckets[lo] - buckets[lo - 1] <= p.max_missing_buckets + 1:
+            lo -= 1
+        hi = i
+        while hi < len(buckets) - 1 and buckets[hi + 1] - buckets[hi] <= p.max_missing_buckets + 1:
+            hi += 1
+        start_b, end_b = buckets[lo], buckets[hi]
+        pair["b"] = buckets[-200:]
+        either_small = small or bool(data.get("small"))
+        need = p.small_min_duration_s if either_small else p.min_duration_s
+        span_s = (end_b - start_b + 1) * BUCKET_MS / 1000
+        alert = None
+        if span_s >= need and start_b not in pair["alerted"]:
+            pair["alerted"] = [*pair["alerted"][-20:], start_b]
+            start_ms = start_b * BUCKET_MS
+            sev = "high" if either_small else "medium"
+            names = {vs.vessel: describe_vessel(vs.vessel, vs.static),
+                     other: f"{data.get('name')} ({other})" if data.get("name") else
+                     f"vessel {other}"}
+            vsa = VesselState(vessel=a, static={"mmsi": _mmsi(a)} if _mmsi(a) else {})
+            alert = self.alert(
+                "encounter", vsa, status="open", severity=sev, ts_ms=fix.ts_ms,
+                start_ms=start_ms, end_ms=None, lat=(fix.lat + data["lat"]) / 2,
+                lon=(fix.lon + data["lon"]) / 2, other=b, other_mmsi=_mmsi(b),
+                summary=f"{names[a]} and {names[b]} have been within "
+                        f"{p.max_dist_m:g} m of each other below {p.max_speed_kn:g} kn for "
+                        f"{span_s / 3600:.1f} h since {iso(start_ms)}, away from ports"
+                        + (" (small craft involved: possible transfer)." if either_small
+                           else "."),
+                evidence={"first_bucket": iso(start_ms),
+                          "last_bucket_end": iso((end_b + 1) * BUCKET_MS),
+                          "close_buckets": hi - lo + 1, "bucket_s": BUCKET_MS // 1000,
+                          "fix_a" if vs.vessel == a else "fix_b": {
+                              "ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
+                          "fix_b" if vs.vessel == a else "fix_a": {
+                              "ts": iso(data["ts"]), "lat": data["lat"], "lon": data["lon"]},
+                          "small_craft_involved": either_small})
+        ctx.shared.pair_set(key, pair)
+        return alert

@@ -1,0 +1,98 @@
+"""Loitering [loitering]: slow (< 2 kn) for a long time away from ports and anchorages.
+
+Speed threshold from Global Fishing Watch's loitering events (average speed < 2 kn). GFW and
+RFMO transshipment reporting use ≥ 1-4 h at ≥ 20 nm from shore for carriers on the high seas;
+these seas are narrow and full of islands, so the default keeps 2 h but only 3 nm from shore,
+excluding port/anchorage areas (GFW's 3 km port radius + hysteresis). Vessels declaring
+"at anchor"/"moored" are still reported, at ``low`` severity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detectors.base import Context, Detector, Fix, VesselState
+from detectors.geofence import PORT_KINDS
+from detectors.geo import M_PER_NM, haversine_m
+from detectors.vessel import describe_vessel, is_small_craft
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["LoiteringDetector", "LoiteringParams"]
+
+
+@dataclass(frozen=True)
+class LoiteringParams:
+    max_speed_kn: float = 2.0
+    min_duration_s: float = 7200.0
+    min_shore_m: float = 3 * M_PER_NM
+    # GFW's definition is speed-only; drifting 20 km from the start still ends the episode
+    # (a slow passage, not a wait).
+    max_radius_m: float = 20_000.0
+    # A vessel seen next to another one is reported as an encounter, not as loitering.
+    encounter_suppress_s: float = 1800.0
+    fast_fixes_to_end: int = 2  # consecutive fixes ≥ max_speed end it (one spike does not)
+    max_fix_gap_s: float = 3 * 3600.0  # a longer silence ends the episode
+
+
+class LoiteringDetector(Detector):
+    name = "loitering"
+    params: LoiteringParams
+
+    @classmethod
+    def default_params(cls) -> LoiteringParams:
+        return LoiteringParams()
+
+    def _where_ok(self, fix: Fix, ctx: Context) -> bool:
+        if ctx.zones.any_kind(fix.zones_outer, PORT_KINDS):
+            return False
+        # Outside the land data's coverage ports and marinas are unknown: no loitering there.
+        d = fix.dist_shore_m
+        return d == d and d >= self.params.min_shore_m
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        p = self.params
+        st = vs.for_detector(self.name)
+        ep = st.get("ep")
+        slow = fix.sog_kn is not None and fix.sog_kn < p.max_speed_kn
+        out: list[Alert] = []
+        if ep is not None:
+            far = haversine_m(ep["lat"], ep["lon"], fix.lat, fix.lon) > p.max_radius_m
+            silent = fix.dt_s is not None and fix.dt_s > p.max_fix_gap_s
+            ep["fast"] = 0 if slow else ep.get("fast", 0) + 1
+            if far or silent or ep["fast"] >= p.fast_fixes_to_end or not self._where_ok(fix, ctx):
+                if ep.get("alerted"):
+                    out.append(self._alert(vs, ep, "closed", ep["last_ts"], ep["last_ts"]))
+                st.pop("ep", None)
+                ep = None
+            elif slow:
+                ep["last_ts"] = fix.ts_ms
+                ep["n"] += 1
+        if ep is None and slow and self._where_ok(fix, ctx):
+            ep = st["ep"] = {"t0": fix.ts_ms, "lat": fix.lat, "lon": fix.lon,
+                             "last_ts": fix.ts_ms, "n": 1, "fast": 0,
+                             "anchored": fix.pos.nav_status in (1, 5)}
+        near = (vs.det.get("encounter") or {}).get("near_ts")
+        in_encounter = near is not None and fix.ts_ms - near <= p.encounter_suppress_s * 1000
+        if ep is not None and not ep.get("alerted") and not in_encounter and \
+                ep["last_ts"] - ep["t0"] >= p.min_duration_s * 1000:
+            ep["alerted"] = True
+            out.append(self._alert(vs, ep, "open", fix.ts_ms, None))
+        return out
+
+    def _alert(self, vs: VesselState, ep: dict[str, Any], status: Any, ts_ms: int,
+               end_ms: int | None) -> Alert:
+        hours = (ep["last_ts"] - ep["t0"]) / 3.6e6
+        sev = "low" if ep.get("anchored") else "high" if is_small_craft(vs.static) else "medium"
+        what = "has been loitering" if status == "open" else "loitered"
+        return self.alert(
+            "loitering", vs, status=status, severity=sev, ts_ms=ts_ms, start_ms=ep["t0"],
+            end_ms=end_ms, lat=ep["lat"], lon=ep["lon"], zone_ids=tuple(vs.zones),
+            summary=f"{describe_vessel(vs.vessel, vs.static)} {what} below "
+                    f"{self.params.max_speed_kn:g} kn for {hours:.1f} h since {iso(ep['t0'])}, "
+                    f"away from ports.",
+            evidence={"start": iso(ep["t0"]), "last_slow_fix": iso(ep["last_ts"]),
+                      "centre": [ep["lon"], ep["lat"]], "fixes": ep["n"],
+                      "duration_s": (ep["last_ts"] - ep["t0"]) / 1000,
+                      "declared_anchored": bool(ep.get("anchored"))})

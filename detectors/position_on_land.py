@@ -1,0 +1,56 @@
+"""Positions well inland [position_on_land]: a spoofed or broken GNSS position.
+
+The coastline (Natural Earth 1:10 m) is accurate to roughly a kilometre and harbours cut into
+it, so only fixes more than ``min_inland_m`` (default 2 km) inside the land polygon and outside
+port areas alert. One alert per episode: the vessel has to be back at sea before a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.geofence import PORT_KINDS
+from detectors.vessel import describe_vessel
+from stream.models import Alert
+from stream.timeutil import iso
+
+__all__ = ["PositionOnLandDetector", "PositionOnLandParams"]
+
+
+@dataclass(frozen=True)
+class PositionOnLandParams:
+    min_inland_m: float = 2000.0
+    cooldown_s: float = 6 * 3600.0
+
+
+class PositionOnLandDetector(Detector):
+    name = "position_on_land"
+    params: PositionOnLandParams
+
+    @classmethod
+    def default_params(cls) -> PositionOnLandParams:
+        return PositionOnLandParams()
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        d = fix.dist_shore_m
+        st = vs.for_detector(self.name)
+        if not (d == d) or d > -self.params.min_inland_m:
+            if d == d and d > 0:
+                st.pop("on", None)  # back at sea: the episode is over
+            return []
+        if st.get("on") or ctx.zones.any_kind(fix.zones, PORT_KINDS):
+            return []
+        last = st.get("last")
+        if last is not None and fix.ts_ms - last < self.params.cooldown_s * 1000:
+            return []
+        st["on"] = True
+        st["last"] = fix.ts_ms
+        return [self.alert(
+            "position_on_land", vs, status="closed", severity="medium", ts_ms=fix.ts_ms,
+            start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
+            zone_ids=tuple(vs.zones),
+            summary=f"{describe_vessel(vs.vessel, vs.static)} reported a position "
+                    f"{-d / 1000:.1f} km inland at {iso(fix.ts_ms)} - spoofed or faulty GNSS.",
+            evidence={"fix": fix_evidence(fix), "inland_m": round(-d),
+                      "previous": fix.prev})]

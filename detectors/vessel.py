@@ -1,0 +1,81 @@
+"""Vessel classification helpers shared by detectors (small craft, ship-type groups, night)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["SMALL_CRAFT_LENGTH_M", "describe_vessel", "is_small_craft", "is_unidentified",
+           "is_night", "ship_type_group"]
+
+# ISO 8666 defines "small craft" as hull length below 24 m.
+SMALL_CRAFT_LENGTH_M = 24.0
+_SMALL_TYPES = frozenset({0, 36, 37})  # not available / sailing / pleasure craft
+_LARGE_TYPES = range(60, 90)  # passenger, cargo, tanker
+
+
+def ship_type_group(ship_type: int | None) -> str:
+    if ship_type is None or ship_type == 0:
+        return "unknown"
+    t = int(ship_type)
+    groups = {3: "special", 4: "hsc", 5: "special", 6: "passenger", 7: "cargo", 8: "tanker",
+              2: "wig", 9: "other"}
+    if t == 30:
+        return "fishing"
+    if t in (36, 37):
+        return "pleasure"
+    if t in (31, 32, 52):
+        return "tug"
+    return groups.get(t // 10, "other")
+
+
+def is_unidentified(static: dict[str, Any]) -> bool:
+    """No identity at all: no name, no call sign, no IMO, no ship type."""
+    return not any(static.get(k) for k in ("name", "callsign", "imo", "ship_type"))
+
+
+def is_small_craft(static: dict[str, Any]) -> bool:
+    """Small or unidentified: no static data, Class B, pleasure/sailing/unknown type, < 24 m."""
+    if is_unidentified(static):
+        return True
+    length = static.get("length_m")
+    if isinstance(length, int | float) and length > 0:
+        return bool(length < SMALL_CRAFT_LENGTH_M)
+    st = static.get("ship_type")
+    if st in _LARGE_TYPES:
+        return False
+    if static.get("ais_class") == "B":
+        return True
+    return st is None or st in _SMALL_TYPES
+
+
+def describe_vessel(vessel: str, static: dict[str, Any]) -> str:
+    name = static.get("name")
+    kind = ship_type_group(static.get("ship_type"))
+    label = f"{name} ({vessel})" if name else f"vessel {vessel}"
+    if kind != "unknown":
+        label += f", {kind}"
+    elif is_unidentified(static):
+        label += ", unidentified"
+    return label
+
+
+def sun_elevation_deg(ts_ms: int, lat: float, lon: float) -> float:
+    """Solar elevation (NOAA's low-precision formulas, error < 1° — enough for day/night)."""
+    days = ts_ms / 86_400_000.0 - 10957.5  # days since J2000.0
+    g = math.radians((357.529 + 0.98560028 * days) % 360)
+    q = (280.459 + 0.98564736 * days) % 360
+    lam = math.radians(q + 1.915 * math.sin(g) + 0.020 * math.sin(2 * g))
+    eps = math.radians(23.439 - 0.00000036 * days)
+    dec = math.asin(math.sin(eps) * math.sin(lam))
+    ra = math.degrees(math.atan2(math.cos(eps) * math.sin(lam), math.cos(lam)))
+    gmst = (280.46061837 + 360.98564736629 * days) % 360
+    ha = math.radians((gmst + lon - ra + 540) % 360 - 180)
+    la = math.radians(lat)
+    sin_el = math.sin(la) * math.sin(dec) + math.cos(la) * math.cos(dec) * math.cos(ha)
+    return math.degrees(math.asin(max(-1.0, min(1.0, sin_el))))
+
+
+def is_night(ts_ms: int, lat: float, lon: float) -> bool:
+    """Night = sun below -6° (civil twilight), when a small boat is hardest to see."""
+    return sun_elevation_deg(ts_ms, lat, lon) < -6.0

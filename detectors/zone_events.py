@@ -1,0 +1,113 @@
+"""Zone entry, exit and dwell [zone_entry, zone_exit, zone_dwell], configurable per zone kind.
+
+Transitions come from the pipeline with hysteresis (enter inside the zone, leave only 1 km
+outside it). Defaults are quiet on purpose: ferries and cargo ships enter territorial seas and
+island waters all day, so only user-defined ``custom`` zones alert for every vessel, and a
+landing area alerts when a small or unidentified craft enters it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.vessel import describe_vessel, is_small_craft
+from stream.models import Alert, Severity
+from stream.timeutil import iso
+
+__all__ = ["KindRule", "ZoneEventsDetector", "ZoneEventsParams"]
+
+
+@dataclass(frozen=True)
+class KindRule:
+    entry: Severity | None = None
+    exit: Severity | None = None
+    dwell: Severity | None = None
+    dwell_min_s: float = 3600.0
+    small_craft_only: bool = False
+
+
+def _default_rules() -> dict[str, Any]:
+    return {
+        "custom": {"entry": "medium", "exit": "low", "dwell": "medium", "dwell_min_s": 1800},
+        "landing_area": {"entry": "medium", "small_craft_only": True},
+    }
+
+
+@dataclass(frozen=True)
+class ZoneEventsParams:
+    # kind → {entry, exit, dwell: severity or null, dwell_min_s, small_craft_only}
+    kinds: dict[str, Any] = field(default_factory=_default_rules)
+    cooldown_s: float = 3600.0  # the same zone re-alerts for a vessel only after this
+
+
+class ZoneEventsDetector(Detector):
+    name = "zone_events"
+    params: ZoneEventsParams
+
+    def __init__(self, params: Any = None) -> None:
+        super().__init__(params)
+        self.rules = {k: KindRule(**v) for k, v in self.params.kinds.items()}
+
+    @classmethod
+    def default_params(cls) -> ZoneEventsParams:
+        return ZoneEventsParams()
+
+    def _rule(self, ctx: Context, zid: str, vs: VesselState) -> KindRule | None:
+        z = ctx.zones.by_id.get(zid)
+        rule = self.rules.get(z.kind) if z else None
+        if rule is None or (rule.small_craft_only and not is_small_craft(vs.static)):
+            return None
+        return rule
+
+    def _cool(self, st: dict[str, Any], key: str, ts_ms: int) -> bool:
+        last = st.get(key)
+        if last is not None and ts_ms - last < self.params.cooldown_s * 1000:
+            return True
+        st[key] = ts_ms
+        return False
+
+    def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
+        if not (fix.entered or fix.exited or vs.zones):
+            return []
+        st = vs.for_detector(self.name)
+        out: list[Alert] = []
+        who = describe_vessel(vs.vessel, vs.static)
+        for zid in fix.entered:
+            rule = self._rule(ctx, zid, vs)
+            if rule and rule.entry and not self._cool(st, f"e:{zid}", fix.ts_ms):
+                z = ctx.zones.by_id[zid]
+                out.append(self.alert(
+                    "zone_entry", vs, status="closed", severity=rule.entry, ts_ms=fix.ts_ms,
+                    start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
+                    zone_ids=(zid,), key=zid,
+                    summary=f"{who} entered {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
+                    evidence={"fix": fix_evidence(fix), "zone_kind": z.kind}))
+        for zid in fix.exited:
+            rule = self._rule(ctx, zid, vs)
+            st.pop(f"d:{zid}", None)
+            if rule and rule.exit and not self._cool(st, f"x:{zid}", fix.ts_ms):
+                z = ctx.zones.by_id[zid]
+                out.append(self.alert(
+                    "zone_exit", vs, status="closed", severity=rule.exit, ts_ms=fix.ts_ms,
+                    start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
+                    zone_ids=(zid,), key=zid,
+                    summary=f"{who} left {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
+                    evidence={"fix": fix_evidence(fix), "zone_kind": z.kind}))
+        for zid, since in vs.zones.items():
+            rule = self._rule(ctx, zid, vs)
+            if not rule or not rule.dwell or st.get(f"d:{zid}") == since:
+                continue
+            if fix.ts_ms - since >= rule.dwell_min_s * 1000:
+                st[f"d:{zid}"] = since
+                z = ctx.zones.by_id[zid]
+                hours = (fix.ts_ms - since) / 3.6e6
+                out.append(self.alert(
+                    "zone_dwell", vs, status="open", severity=rule.dwell, ts_ms=fix.ts_ms,
+                    start_ms=since, end_ms=None, lat=fix.lat, lon=fix.lon, zone_ids=(zid,),
+                    key=zid, summary=f"{who} has stayed in {z.name} ({z.kind}) for "
+                    f"{hours:.1f} h since {iso(since)}.",
+                    evidence={"fix": fix_evidence(fix), "since": iso(since),
+                              "dwell_s": (fix.ts_ms - since) / 1000}))
+        return out

@@ -1,0 +1,58 @@
+"""The same contract for every StateStore backend (memory and real Redis)."""
+
+from stream.state.base import StateStore
+
+
+def test_kv_roundtrip(store: StateStore) -> None:
+    assert store.get("sg:{a}:v") is None and not store.exists("sg:{a}:v")
+    store.set("sg:{a}:v", b"1", ttl_s=100)
+    assert store.get("sg:{a}:v") == b"1" and store.exists("sg:{a}:v")
+    store.set_many([("sg:{b}:v", b"2"), ("sg:{c}:v", b"3")], ttl_s=100)
+    assert store.get_many(["sg:{a}:v", "sg:{b}:v", "sg:{x}:v", "sg:{c}:v"]) == [
+        b"1", b"2", None, b"3"]
+    store.delete("sg:{a}:v")
+    assert store.get("sg:{a}:v") is None
+
+
+def test_timers(store: StateStore) -> None:
+    store.schedule("p0", "v1", 1000)
+    store.schedule("p0", "v2", 500)
+    store.schedule("p1", "v3", 100)
+    assert store.due("p0", 400) == []
+    assert store.due("p0", 600) == ["v2"]
+    assert store.due("p0", 2000) == ["v2", "v1"]
+    store.schedule("p0", "v2", 5000)  # rescheduled
+    assert store.due("p0", 2000) == ["v1"]
+    store.cancel("p0", "v1")
+    assert store.due("p0", 2000) == []
+    assert store.due("p1", 2000) == ["v3"]
+
+
+def test_buckets_find_neighbours_within_radius(store: StateStore) -> None:
+    store.bucket_put(7, "a", 37.0, 25.0, {"ts": 1})
+    store.bucket_put(7, "b", 37.003, 25.0, {"ts": 2})  # ≈ 333 m north
+    store.bucket_put(7, "c", 37.02, 25.0, {"ts": 3})  # ≈ 2.2 km
+    store.bucket_put(8, "d", 37.0, 25.0, {"ts": 4})  # other bucket
+    near = store.bucket_near(7, 37.0, 25.0, 500)
+    assert [v for v, _ in near] == ["a", "b"]
+    assert near[1][1] == {"ts": 2}
+    store.bucket_put(7, "b", 37.05, 25.0, {"ts": 5})  # b moved away
+    assert [v for v, _ in store.bucket_near(7, 37.0, 25.0, 500)] == ["a"]
+
+
+def test_pairs(store: StateStore) -> None:
+    assert store.pair_get("sg:{a|b}:enc") is None
+    store.pair_set("sg:{a|b}:enc", {"b": [1, 2]})
+    assert store.pair_get("sg:{a|b}:enc") == {"b": [1, 2]}
+
+
+def test_memory_ttl_is_event_time() -> None:
+    from stream.state.memory import MemoryStore
+
+    m = MemoryStore()
+    m.advance(1_000_000)
+    m.set("k", b"v", ttl_s=10)
+    m.advance(1_009_000)
+    assert m.get("k") == b"v"
+    m.advance(1_010_000)
+    assert m.get("k") is None
