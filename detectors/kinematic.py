@@ -33,7 +33,7 @@ class KinematicParams:
     timestamp_resolution_s: float = 60.0
     min_jump_m: float = 5 * M_PER_NM  # report only jumps of at least 5 nm
     confirm_window_s: float = 1800.0  # how long a second head waits to be confirmed
-    duplicate_min_fixes: int = 2  # fixes on the second head (while the first also reports)
+    duplicate_min_fixes: int = 2  # fixes on the second track, one after the first resumed
     cooldown_s: float = 3600.0
 
 
@@ -60,28 +60,43 @@ class KinematicDetector(Detector):
         if h1 is None:
             st["h1"] = head
             return []
-        alerts: list[Alert] = []
         h2 = st.get("h2")
+        dup = st.get("dup")
+        if dup is not None:  # two transmitters already reported: follow both, stay quiet
+            if _consistent(p, h1, fix.ts_ms, fix.lat, fix.lon):
+                st["h1"] = head
+            elif h2 is not None and _consistent(p, h2, fix.ts_ms, fix.lat, fix.lon):
+                h2.update(head)
+                dup["last_b"] = fix.ts_ms
+            if fix.ts_ms - dup["last_b"] > p.confirm_window_s * 2000:
+                st.pop("dup", None)
+                st.pop("h2", None)
+            return []
+        alerts: list[Alert] = []
         if _consistent(p, h1, fix.ts_ms, fix.lat, fix.lon):
             st["h1"] = head
             if h2 is not None:
                 h2["main_after"] = h2.get("main_after", 0) + 1
-                if fix.ts_ms - h2["first_ts_ms"] > p.confirm_window_s * 1000:
+                if fix.ts_ms - h2["first_ts_ms"] >= p.confirm_window_s * 1000:
                     alerts += self._jump(vs, st, fix, returned=True)
         elif h2 is not None and _consistent(p, h2, fix.ts_ms, fix.lat, fix.lon):
             h2.update(head)
             h2["n"] += 1
-            if h2["n"] >= p.duplicate_min_fixes and h2.get("main_after", 0) >= 1:
+            if h2.get("main_after", 0) >= 1:
+                h2["after_main"] = h2.get("after_main", 0) + 1
+            if h2.get("after_main", 0) >= 1 and h2["n"] >= p.duplicate_min_fixes:
+                # A, B, A, B: both tracks keep reporting - one identity, two transmitters.
                 alerts += self._duplicate(vs, st, fix, h1)
-            elif h2.get("main_after", 0) == 0 and h2["n"] >= 2:
-                # The vessel went on from the new place: one jump, the track continues there.
-                alerts += self._jump(vs, st, fix, returned=False)
+            elif h2.get("main_after", 0) == 0 and \
+                    fix.ts_ms - h2["first_ts_ms"] >= p.confirm_window_s * 1000:
+                alerts += self._jump(vs, st, fix, returned=False)  # went on from there
                 st["h1"] = head
         else:
             d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
             if d >= p.min_jump_m:
                 st["h2"] = dict(head, n=1, first_ts_ms=fix.ts_ms, from_lat=h1["lat"],
-                                from_lon=h1["lon"], from_ts_ms=h1["ts_ms"], dist_m=round(d))
+                                from_lon=h1["lon"], from_ts_ms=h1["ts_ms"], dist_m=round(d),
+                                jump_lat=fix.lat, jump_lon=fix.lon)
             else:
                 st["h1"] = head  # too small to matter; follow the vessel
         return alerts
@@ -89,14 +104,21 @@ class KinematicDetector(Detector):
     def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
         st = vs.det.get(self.name)
         h2 = st.get("h2") if st else None
-        if st is None or h2 is None or now_ms - h2["first_ts_ms"] < self.params.confirm_window_s * 1000:
+        if st is None or h2 is None or st.get("dup") or \
+                now_ms - h2["first_ts_ms"] < self.params.confirm_window_s * 1000:
             return []
-        return self._jump(vs, st, None, returned=h2.get("main_after", 0) > 0)
+        returned = h2.get("main_after", 0) > 0
+        alerts = self._jump(vs, st, None, returned=returned)
+        if not returned:
+            st["h1"] = {"ts_ms": h2["ts_ms"], "lat": h2["lat"], "lon": h2["lon"]}
+        return alerts
 
     def wake_at(self, vs: VesselState) -> int | None:
         st = vs.det.get(self.name)
         h2 = st.get("h2") if st else None
-        return int(h2["first_ts_ms"] + self.params.confirm_window_s * 1000) if h2 else None
+        if not h2 or st.get("dup"):  # type: ignore[union-attr]
+            return None
+        return int(h2["first_ts_ms"] + self.params.confirm_window_s * 1000)
 
     # -- alerts -----------------------------------------------------------------------------
     def _cooling(self, st: dict[str, Any], type_: str, ts_ms: int) -> bool:
@@ -119,12 +141,12 @@ class KinematicDetector(Detector):
         return [self.alert(
             "kinematic_anomaly", vs, status="closed", severity="medium",
             ts_ms=fix.ts_ms if fix else t, start_ms=h2["from_ts_ms"], end_ms=t,
-            lat=h2["lat"] if not returned else h2.get("jump_lat", h2["lat"]),
-            lon=h2["lon"] if not returned else h2.get("jump_lon", h2["lon"]),
+            lat=h2["jump_lat"], lon=h2["jump_lon"],
             summary=summary,
             evidence={
                 "from": {"ts": iso(h2["from_ts_ms"]), "lat": h2["from_lat"], "lon": h2["from_lon"]},
-                "to": {"ts": iso(t), "lat": h2["lat"], "lon": h2["lon"]},
+                "to": {"ts": iso(t), "lat": h2["jump_lat"], "lon": h2["jump_lon"]},
+                "fixes_at_new_place": h2["n"],
                 "dist_m": h2["dist_m"], "dt_s": dt_s, "implied_kn": round(implied, 1),
                 "returned": returned,
             },
@@ -132,8 +154,9 @@ class KinematicDetector(Detector):
 
     def _duplicate(self, vs: VesselState, st: dict[str, Any], fix: Fix,
                    h1: dict[str, Any]) -> list[Alert]:
-        h2 = st.pop("h2")
+        h2 = st["h2"]
         t = h2["first_ts_ms"]
+        st["dup"] = {"since": t, "last_b": fix.ts_ms}
         if self._cooling(st, "duplicate_identity", t):
             return []
         st["last_duplicate_identity"] = fix.ts_ms

@@ -1,8 +1,9 @@
 """Positions well inland [position_on_land]: a spoofed or broken GNSS position.
 
-The coastline (Natural Earth 1:10 m) is accurate to roughly a kilometre and harbours cut into
-it, so only fixes more than ``min_inland_m`` (default 2 km) inside the land polygon and outside
-port areas alert. One alert per episode: the vessel has to be back at sea before a new one.
+The coastline (Natural Earth 1:10 m) is generalised: narrow bays, harbours and lagoons are
+filled in by up to a few kilometres, so only fixes more than ``min_inland_m`` (default 3 km)
+inside the land polygon and outside port areas alert. Spoofed positions are typically tens of
+kilometres inland (airports, city centres), far beyond that tolerance. One alert per episode: the vessel has to be back at sea before a new one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["PositionOnLandDetector", "PositionOnLandParams"]
 
 @dataclass(frozen=True)
 class PositionOnLandParams:
-    min_inland_m: float = 2000.0
+    min_inland_m: float = 3000.0
     cooldown_s: float = 6 * 3600.0
 
 

@@ -1,9 +1,10 @@
 """Zone entry, exit and dwell [zone_entry, zone_exit, zone_dwell], configurable per zone kind.
 
 Transitions come from the pipeline with hysteresis (enter inside the zone, leave only 1 km
-outside it). Defaults are quiet on purpose: ferries and cargo ships enter territorial seas and
-island waters all day, so only user-defined ``custom`` zones alert for every vessel, and a
-landing area alerts when a small or unidentified craft enters it.
+outside it). Defaults are quiet on purpose: ferries, fishing boats and yachts enter territorial
+seas and island waters all day, so only user-defined ``custom`` zones alert for every vessel,
+and a landing area alerts when a craft with no identity at all (no name, call sign, IMO or ship
+type) enters it. A vessel first seen inside a zone has not entered it: no entry event.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
-from detectors.vessel import describe_vessel, is_small_craft
+from detectors.vessel import describe_vessel, is_small_craft, is_unidentified
 from stream.models import Alert, Severity
 from stream.timeutil import iso
 
@@ -26,12 +27,13 @@ class KindRule:
     dwell: Severity | None = None
     dwell_min_s: float = 3600.0
     small_craft_only: bool = False
+    unidentified_only: bool = False
 
 
 def _default_rules() -> dict[str, Any]:
     return {
         "custom": {"entry": "medium", "exit": "low", "dwell": "medium", "dwell_min_s": 1800},
-        "landing_area": {"entry": "medium", "small_craft_only": True},
+        "landing_area": {"entry": "medium", "unidentified_only": True},
     }
 
 
@@ -58,6 +60,8 @@ class ZoneEventsDetector(Detector):
         z = ctx.zones.by_id.get(zid)
         rule = self.rules.get(z.kind) if z else None
         if rule is None or (rule.small_craft_only and not is_small_craft(vs.static)):
+            return None
+        if rule.unidentified_only and not is_unidentified(vs.static):
             return None
         return rule
 

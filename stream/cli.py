@@ -125,6 +125,39 @@ def cmd_zones(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import orjson
+
+    from stream.sim import simulate
+
+    names = [n for part in args.scenario for n in part.split(",")]
+    try:
+        positions, truth = simulate(names, seed=args.seed, hours=args.hours,
+                                    with_background=not args.no_background)
+    except ValueError as exc:
+        print(f"seaguard simulate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "positions.ndjson").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in positions))
+    (out / "truth.ndjson").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in truth))
+    print(f"wrote {len(positions)} records and {len(truth)} truth events to {out}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from stream.evaluate import dump, evaluate, format_table, read_ndjson, vessel_hours
+
+    truth = read_ndjson(args.truth)
+    alerts = read_ndjson(args.alerts)
+    vh = vessel_hours(read_ndjson(args.positions)) if args.positions else None
+    res = evaluate(truth, alerts, vh, args.tolerance)
+    print(dump(res))
+    print(format_table(res), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from stream.demo import run_demo
 
@@ -170,6 +203,26 @@ def build_parser() -> argparse.ArgumentParser:
     zm.add_argument("--out", default="zones.png")
     zm.add_argument("--region", choices=("all", "aegean", "central_med"), default="all")
     z.set_defaults(func=cmd_zones)
+
+    s = sub.add_parser("simulate", help="generate background traffic and labelled scenarios",
+                       description="Write positions.ndjson and truth.ndjson to --out.")
+    s.add_argument("--scenario", nargs="+", default=["all"],
+                   help="scenario names (comma or space separated) or 'all'")
+    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--hours", type=float, default=36.0, help="background traffic duration")
+    s.add_argument("--no-background", action="store_true", help="scenarios only")
+    s.set_defaults(func=cmd_simulate)
+
+    e = sub.add_parser("evaluate", help="recall/precision of alerts against truth",
+                       description="Per-type recall, precision and false alerts per 1000 "
+                       "vessel-hours; JSON on stdout, a table on stderr.")
+    e.add_argument("--truth", required=True)
+    e.add_argument("--alerts", required=True)
+    e.add_argument("--positions", help="positions file, for vessel-hours")
+    e.add_argument("--tolerance", type=float, default=7200.0,
+                   help="seconds of slack around a truth window (default 7200)")
+    e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("demo", help="embedded broker + bundled scenario, end to end",
                        description="Start an embedded Kafka-compatible broker, publish a "

@@ -62,6 +62,8 @@ class Pipeline:
         recs = sorted(records, key=lambda r: r.ts_ms)
         alerts: list[Alert] = []
         if recs:
+            # Event-time TTLs (memory backend) count from the newest time of this batch.
+            self.store.advance(max(recs[-1].ts_ms, self.watermark_ms or 0))
             states = self._load({r.vessel for r in recs})
             alerts.extend(self._run(recs, states))
             self._save(states)
@@ -173,6 +175,8 @@ class Pipeline:
             entered = tuple(z for z in fix.zones if z not in cur)
             for z in entered:
                 cur[z] = r.ts_ms
+            if vs.last is None:
+                entered = ()  # first seen inside a zone: it did not enter it (as far as we know)
             if entered or exited:
                 fix = replace(fix, entered=entered, exited=exited)
             for det in self.detectors:

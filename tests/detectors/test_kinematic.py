@@ -15,7 +15,7 @@ def test_jump_and_return_is_kinematic_anomaly() -> None:
 
 def test_jump_and_continue_is_kinematic_anomaly() -> None:
     a = line("247000001", 14.5, 35.45, 90, 10, 30, dt_s=60)
-    b = line("247000001", 14.5, 36.0, 90, 10, 30, dt_s=60, t0_ms=a[-1].ts_ms + 60_000)
+    b = line("247000001", 14.5, 36.0, 90, 10, 40, dt_s=60, t0_ms=a[-1].ts_ms + 60_000)
     alerts = run(a + b)
     assert types(alerts) == ["kinematic_anomaly"]
     assert alerts[0].evidence["returned"] is False

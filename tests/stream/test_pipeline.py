@@ -1,0 +1,80 @@
+import orjson
+
+from stream.pipeline import Pipeline, vessel_key
+from stream.state.base import StateStore
+from tests.builders import T0, line, static
+
+
+def test_state_survives_between_batches(pipeline: Pipeline) -> None:
+    recs = [static("247000001", T0 - 1, name="ALPHA"), *line("247000001", 14.5, 35.45, 90, 10, 30)]
+    for r in recs:
+        pipeline.process([r])
+    st = orjson.loads(pipeline.store.get(vessel_key("247000001")) or b"null")
+    assert st["s"]["name"] == "ALPHA" and st["n"] == 30
+    assert st["l"]["ts_ms"] == recs[-1].ts_ms
+
+
+def test_state_expires_after_ttl_in_event_time(pipeline: Pipeline) -> None:
+    pipeline.process(line("247000001", 14.5, 35.45, 90, 10, 3))
+    assert pipeline.store.exists(vessel_key("247000001"))
+    later = line("247000002", 14.5, 35.45, 90, 10, 1, t0_ms=T0 + 8 * 86400_000)
+    pipeline.process(later)
+    assert not pipeline.store.exists(vessel_key("247000001"))
+
+
+def test_late_and_duplicate_fixes_are_counted_not_used(pipeline: Pipeline) -> None:
+    trk = line("247000001", 14.5, 35.45, 90, 10, 10)
+    pipeline.process(trk[5:])
+    pipeline.process(trk[:5] + [trk[-1]])
+    assert pipeline.stats["late_fixes"] == 5 and pipeline.stats["duplicate_fixes"] == 1
+    assert pipeline.stats["positions"] == 5
+
+
+def test_derived_speed_when_feed_has_none(pipeline: Pipeline) -> None:
+    from dataclasses import replace
+
+    from detectors.base import Context, Detector, Fix, VesselState
+
+    seen: list[Fix] = []
+
+    class Spy(Detector):
+        name = "spy"
+
+        @classmethod
+        def default_params(cls) -> None:
+            return None
+
+        def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list:  # type: ignore[type-arg]
+            seen.append(fix)
+            return []
+
+    pipeline.detectors = [Spy()]
+    trk = [replace(p, sog_kn=None, cog_deg=None) for p in line("247000001", 14.5, 35.45, 90, 12, 5)]
+    pipeline.process(trk)
+    assert seen[0].sog_kn is None
+    assert all(abs((f.sog_kn or 0) - 12) < 0.2 for f in seen[1:])
+    assert all(abs((f.cog_deg or 0) - 90) < 1 for f in seen[1:])
+
+
+def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
+    """The pipeline gives identical alerts on the memory and the Redis store."""
+    from stream.app import build_pipeline
+    from stream.settings import load_settings
+    from stream.state.memory import MemoryStore
+
+    a = line("247000001", 14.5, 35.45, 90, 0.3, 50, dt_s=300)  # drifting together for 4 h
+    b = line("247000002", 14.502, 35.451, 90, 0.3, 50, dt_s=300, t0_ms=T0 + 40_000)
+    gap = line("247000003", 14.0, 35.0, 90, 10, 60) + line(
+        "247000003", 14.3, 35.0, 90, 10, 5, t0_ms=T0 + 5 * 3600_000)
+    recs = sorted(a + b + gap, key=lambda r: r.ts_ms)
+    results = []
+    for store in (MemoryStore(), redis_store):
+        p = build_pipeline(load_settings(env={}), store=store)
+        alerts = []
+        for i in range(0, len(recs), 10):
+            alerts += p.process(recs[i:i + 10])
+        results.append([(x.type, x.status, x.alert_id, x.ts_ms) for x in alerts])
+    mem, red = results
+    assert [(t, s) for t, s, *_ in mem] == [("encounter", "open"), ("ais_gap", "open"),
+                                            ("ais_gap", "closed")]
+    assert mem == red
