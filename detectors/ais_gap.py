@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.geofence import PORT_KINDS
 from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
+from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
@@ -59,8 +59,10 @@ class AisGapDetector(Detector):
         if fix.sog_kn is not None and fix.sog_kn < p.min_sog_kn:
             return False
         inside = [t for t in recent if fix.ts_ms - t <= p.regular_window_s * 1000]
-        return (len(inside) >= p.regular_min_fixes
-                and inside[-1] - inside[0] >= p.regular_min_span_s * 1000)
+        return (
+            len(inside) >= p.regular_min_fixes
+            and inside[-1] - inside[0] >= p.regular_min_span_s * 1000
+        )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
@@ -77,12 +79,15 @@ class AisGapDetector(Detector):
         if not recent or fix.ts_ms - recent[-1] >= 300_000:
             recent.append(fix.ts_ms)
         st["recent"] = recent[-24:]
-        ok = self._eligible(fix, [*recent, fix.ts_ms] if recent[-1] != fix.ts_ms else recent,
-                            ctx)
-        st["last"] = {"ts_ms": fix.ts_ms, "lat": fix.lat, "lon": fix.lon, "ok": ok,
-                      "sog_kn": None if fix.sog_kn is None else round(fix.sog_kn, 2),
-                      "shore_m": None if fix.dist_shore_m != fix.dist_shore_m
-                      else round(fix.dist_shore_m)}
+        ok = self._eligible(fix, [*recent, fix.ts_ms] if recent[-1] != fix.ts_ms else recent, ctx)
+        st["last"] = {
+            "ts_ms": fix.ts_ms,
+            "lat": fix.lat,
+            "lon": fix.lon,
+            "ok": ok,
+            "sog_kn": None if fix.sog_kn is None else round(fix.sog_kn, 2),
+            "shore_m": None if fix.dist_shore_m != fix.dist_shore_m else round(fix.dist_shore_m),
+        }
         return out
 
     def wake_at(self, vs: VesselState) -> int | None:
@@ -100,15 +105,32 @@ class AisGapDetector(Detector):
             return []
         st["open"] = True
         silent_h = (now_ms - last["ts_ms"]) / 3.6e6
-        return [self.alert(
-            "ais_gap", vs, status="open", severity=self._severity(vs), ts_ms=now_ms,
-            start_ms=last["ts_ms"], end_ms=None, lat=last["lat"], lon=last["lon"],
-            zone_ids=tuple(vs.zones),
-            summary=f"{describe_vessel(vs.vessel, vs.static)} stopped transmitting AIS at sea "
-                    f"at {iso(last['ts_ms'])} and has been silent for {silent_h:.1f} h.",
-            evidence={"last_fix": {"ts": iso(last["ts_ms"]), "lat": last["lat"],
-                                   "lon": last["lon"], "sog_kn": last.get("sog_kn")},
-                      "dist_shore_m": last.get("shore_m"), "silent_s": silent_h * 3600})]
+        return [
+            self.alert(
+                "ais_gap",
+                vs,
+                status="open",
+                severity=self._severity(vs),
+                ts_ms=now_ms,
+                start_ms=last["ts_ms"],
+                end_ms=None,
+                lat=last["lat"],
+                lon=last["lon"],
+                zone_ids=tuple(vs.zones),
+                summary=f"{describe_vessel(vs.vessel, vs.static)} stopped transmitting AIS at sea "
+                f"at {iso(last['ts_ms'])} and has been silent for {silent_h:.1f} h.",
+                evidence={
+                    "last_fix": {
+                        "ts": iso(last["ts_ms"]),
+                        "lat": last["lat"],
+                        "lon": last["lon"],
+                        "sog_kn": last.get("sog_kn"),
+                    },
+                    "dist_shore_m": last.get("shore_m"),
+                    "silent_s": silent_h * 3600,
+                },
+            )
+        ]
 
     def _severity(self, vs: VesselState) -> Any:
         return "high" if is_small_craft(vs.static) else "medium"
@@ -117,14 +139,30 @@ class AisGapDetector(Detector):
         d = haversine_m(last["lat"], last["lon"], fix.lat, fix.lon)
         implied = d / gap_s * KN_PER_MPS
         return self.alert(
-            "ais_gap", vs, status="closed", severity=self._severity(vs), ts_ms=fix.ts_ms,
-            start_ms=last["ts_ms"], end_ms=fix.ts_ms, lat=last["lat"], lon=last["lon"],
+            "ais_gap",
+            vs,
+            status="closed",
+            severity=self._severity(vs),
+            ts_ms=fix.ts_ms,
+            start_ms=last["ts_ms"],
+            end_ms=fix.ts_ms,
+            lat=last["lat"],
+            lon=last["lon"],
             zone_ids=tuple(vs.zones),
             summary=f"{describe_vessel(vs.vessel, vs.static)} was dark for {gap_s / 3600:.1f} h "
-                    f"({iso(last['ts_ms'])} to {iso(fix.ts_ms)}) and reappeared "
-                    f"{d / M_PER_NM:.1f} nm away ({implied:.1f} kn implied).",
-            evidence={"last_fix": {"ts": iso(last["ts_ms"]), "lat": last["lat"],
-                                   "lon": last["lon"], "sog_kn": last.get("sog_kn")},
-                      "reappeared": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
-                      "gap_s": gap_s, "dist_m": round(d), "implied_kn": round(implied, 2),
-                      "dist_shore_m": last.get("shore_m")})
+            f"({iso(last['ts_ms'])} to {iso(fix.ts_ms)}) and reappeared "
+            f"{d / M_PER_NM:.1f} nm away ({implied:.1f} kn implied).",
+            evidence={
+                "last_fix": {
+                    "ts": iso(last["ts_ms"]),
+                    "lat": last["lat"],
+                    "lon": last["lon"],
+                    "sog_kn": last.get("sog_kn"),
+                },
+                "reappeared": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
+                "gap_s": gap_s,
+                "dist_m": round(d),
+                "implied_kn": round(implied, 2),
+                "dist_shore_m": last.get("shore_m"),
+            },
+        )

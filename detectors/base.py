@@ -13,9 +13,9 @@ import hashlib
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
-from stream.models import Alert, Position, Severity, StaticData, Status
+from stream.models import SEVERITIES, Alert, Position, Severity, StaticData, Status
 
 if TYPE_CHECKING:
     from detectors.geofence import Crossing, ZoneSet
@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 __all__ = ["Context", "Detector", "Fix", "SharedView", "VesselState", "alert_id"]
 
 
-def alert_id(type_: str, vessel: str, start_ms: int, key: str = "", other: str | None = None) -> str:
+def alert_id(
+    type_: str, vessel: str, start_ms: int, key: str = "", other: str | None = None
+) -> str:
     """Deterministic id: the same condition on the same input always has the same id."""
-    h = hashlib.sha1(f"{type_}|{vessel}|{other or ''}|{key}|{start_ms}".encode(), usedforsecurity=False)
+    h = hashlib.sha1(
+        f"{type_}|{vessel}|{other or ''}|{key}|{start_ms}".encode(), usedforsecurity=False
+    )
     return f"{type_[:3]}-{h.hexdigest()[:20]}"
 
 
@@ -47,13 +51,25 @@ class VesselState:
         return d
 
     def to_dict(self) -> dict[str, Any]:
-        return {"v": self.vessel, "l": self.last, "s": self.static, "n": self.n_fixes,
-                "z": self.zones, "d": {k: v for k, v in self.det.items() if v}}
+        return {
+            "v": self.vessel,
+            "l": self.last,
+            "s": self.static,
+            "n": self.n_fixes,
+            "z": self.zones,
+            "d": {k: v for k, v in self.det.items() if v},
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VesselState:
-        return cls(vessel=d["v"], last=d.get("l"), static=d.get("s") or {},
-                   n_fixes=int(d.get("n", 0)), zones=d.get("z") or {}, det=d.get("d") or {})
+        return cls(
+            vessel=d["v"],
+            last=d.get("l"),
+            static=d.get("s") or {},
+            n_fixes=int(d.get("n", 0)),
+            zones=d.get("z") or {},
+            det=d.get("d") or {},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +106,13 @@ class Fix:
 class SharedView(Protocol):
     """Cross-vessel state shared by all consumers (Redis in the service, memory in replay)."""
 
-    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
-                   data: dict[str, Any]) -> None: ...
+    def bucket_put(
+        self, bucket: int, vessel: str, lat: float, lon: float, data: dict[str, Any]
+    ) -> None: ...
 
-    def bucket_near(self, bucket: int, lat: float, lon: float,
-                    radius_m: float) -> list[tuple[str, dict[str, Any]]]: ...
+    def bucket_near(
+        self, bucket: int, lat: float, lon: float, radius_m: float
+    ) -> list[tuple[str, dict[str, Any]]]: ...
 
     def pair_get(self, key: str) -> dict[str, Any] | None: ...
 
@@ -141,7 +159,9 @@ class Detector(ABC):
 
     # -- helpers for subclasses --------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
-        p = dataclasses.asdict(self.params) if dataclasses.is_dataclass(self.params) else {}
+        params: Any = self.params
+        is_instance = dataclasses.is_dataclass(params) and not isinstance(params, type)
+        p = dataclasses.asdict(params) if is_instance else {}
         return {"name": self.name, "version": self.version, "params": p}
 
     def alert(
@@ -150,7 +170,7 @@ class Detector(ABC):
         vs: VesselState,
         *,
         status: Status,
-        severity: Severity,
+        severity: str,
         ts_ms: int,
         start_ms: int,
         end_ms: int | None,
@@ -164,11 +184,13 @@ class Detector(ABC):
         other_mmsi: int | None = None,
     ) -> Alert:
         mmsi = vs.static.get("mmsi")
+        if severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {severity!r}")
         return Alert(
             alert_id=alert_id(type_, vs.vessel, start_ms, key, other),
             type=type_,
             status=status,
-            severity=severity,
+            severity=cast(Severity, severity),
             vessel=vs.vessel,
             mmsi=mmsi if isinstance(mmsi, int) else None,
             other_vessel=other,

@@ -65,8 +65,15 @@ def _parse_step(d: dict[str, Any], where: str) -> tuple[Step, ...]:
     ev = d.get("event")
     if ev not in _EVENTS:
         raise ConfigError(f"{where}: step event {ev!r} not in {sorted(_EVENTS)}")
-    return (Step(ev, _as_set(d.get("kind")), _as_set(d.get("zone")), _as_set(d.get("country")),
-                 d.get("to")),)
+    return (
+        Step(
+            ev,
+            _as_set(d.get("kind")),
+            _as_set(d.get("zone")),
+            _as_set(d.get("country")),
+            d.get("to"),
+        ),
+    )
 
 
 def load_rules(doc: dict[str, Any] | None = None) -> tuple[Rule, ...]:
@@ -77,11 +84,17 @@ def load_rules(doc: dict[str, Any] | None = None) -> tuple[Rule, ...]:
         where = f"crossing rule #{i} ({r.get('id')})"
         if not r.get("id") or not r.get("steps"):
             raise ConfigError(f"{where}: needs id and steps")
-        rules.append(Rule(
-            id=r["id"], name=r.get("name", r["id"]), window_s=float(r.get("window_s", 43200)),
-            steps=tuple(_parse_step(s, where) for s in r["steps"]),
-            exclude_ship_types=tuple((int(a), int(b)) for a, b in r.get("exclude_ship_types", [])),
-        ))
+        rules.append(
+            Rule(
+                id=r["id"],
+                name=r.get("name", r["id"]),
+                window_s=float(r.get("window_s", 43200)),
+                steps=tuple(_parse_step(s, where) for s in r["steps"]),
+                exclude_ship_types=tuple(
+                    (int(a), int(b)) for a, b in r.get("exclude_ship_types", [])
+                ),
+            )
+        )
     return tuple(rules)
 
 
@@ -99,9 +112,16 @@ class CrossingPatternDetector(Detector):
         return CrossingPatternParams()
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "params": {
-            "rules": [{"id": r.id, "window_s": r.window_s, "steps": len(r.steps)}
-                      for r in self.params.rules]}}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "params": {
+                "rules": [
+                    {"id": r.id, "window_s": r.window_s, "steps": len(r.steps)}
+                    for r in self.params.rules
+                ]
+            },
+        }
 
     def _events(self, fix: Fix, ctx: Context) -> list[tuple[str, Any, str | None, float, float]]:
         ev: list[tuple[str, Any, str | None, float, float]] = []
@@ -123,7 +143,9 @@ class CrossingPatternDetector(Detector):
         st_type = vs.static.get("ship_type")
         out: list[Alert] = []
         for rule in self.params.rules:
-            if isinstance(st_type, int) and any(a <= st_type <= b for a, b in rule.exclude_ship_types):
+            if isinstance(st_type, int) and any(
+                a <= st_type <= b for a, b in rule.exclude_ship_types
+            ):
                 continue
             prog = st.get(rule.id)
             if prog and fix.ts_ms - prog["t0"] > rule.window_s * 1000:
@@ -131,8 +153,13 @@ class CrossingPatternDetector(Detector):
             for event, zone, to, lon, lat in events:
                 k = prog["k"] if prog else 0
                 if any(s.matches(event, zone, to) for s in rule.steps[k]):
-                    rec = {"event": event, "zone": zone.id, "ts": iso(fix.ts_ms),
-                           "lat": round(lat, 5), "lon": round(lon, 5)}
+                    rec = {
+                        "event": event,
+                        "zone": zone.id,
+                        "ts": iso(fix.ts_ms),
+                        "lat": round(lat, 5),
+                        "lon": round(lon, 5),
+                    }
                     if prog is None:
                         prog = {"k": 1, "t0": fix.ts_ms, "ev": [rec]}
                     else:
@@ -141,11 +168,24 @@ class CrossingPatternDetector(Detector):
                     if prog["k"] == len(rule.steps):
                         out.append(self._alert(rule, prog, fix, vs))
                         prog = None
-                elif k > 0 and rule.steps[0] and any(s.matches(event, zone, to)
-                                                     for s in rule.steps[0]):
-                    prog = {"k": 1, "t0": fix.ts_ms, "ev": [{
-                        "event": event, "zone": zone.id, "ts": iso(fix.ts_ms),
-                        "lat": round(lat, 5), "lon": round(lon, 5)}]}
+                elif (
+                    k > 0
+                    and rule.steps[0]
+                    and any(s.matches(event, zone, to) for s in rule.steps[0])
+                ):
+                    prog = {
+                        "k": 1,
+                        "t0": fix.ts_ms,
+                        "ev": [
+                            {
+                                "event": event,
+                                "zone": zone.id,
+                                "ts": iso(fix.ts_ms),
+                                "lat": round(lat, 5),
+                                "lon": round(lon, 5),
+                            }
+                        ],
+                    }
             if prog:
                 st[rule.id] = prog
             else:
@@ -161,12 +201,28 @@ class CrossingPatternDetector(Detector):
         who = describe_vessel(vs.vessel, vs.static)
         extra = [w for w, on in (("small/unidentified craft", small), ("at night", night)) if on]
         return self.alert(
-            "crossing_pattern", vs, status="closed", severity=sev, ts_ms=fix.ts_ms,
-            start_ms=prog["t0"], end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon, zone_ids=zones,
+            "crossing_pattern",
+            vs,
+            status="closed",
+            severity=sev,
+            ts_ms=fix.ts_ms,
+            start_ms=prog["t0"],
+            end_ms=fix.ts_ms,
+            lat=fix.lat,
+            lon=fix.lon,
+            zone_ids=zones,
             key=rule.id,
             summary=f"{who} completed the '{rule.name}' pattern in {hours:.1f} h "
-                    f"({' -> '.join(e['zone'] for e in prog['ev'])})"
-                    + (f", {', '.join(extra)}" if extra else "") + ".",
-            evidence={"rule": rule.id, "events": prog["ev"], "last_fix": fix_evidence(fix),
-                      "small_craft": small, "unidentified": is_unidentified(vs.static),
-                      "night": night, "duration_s": (fix.ts_ms - prog["t0"]) / 1000})
+            f"({' -> '.join(e['zone'] for e in prog['ev'])})"
+            + (f", {', '.join(extra)}" if extra else "")
+            + ".",
+            evidence={
+                "rule": rule.id,
+                "events": prog["ev"],
+                "last_fix": fix_evidence(fix),
+                "small_craft": small,
+                "unidentified": is_unidentified(vs.static),
+                "night": night,
+                "duration_s": (fix.ts_ms - prog["t0"]) / 1000,
+            },
+        )

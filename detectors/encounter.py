@@ -58,21 +58,37 @@ class EncounterDetector(Detector):
         # Away from ports means knowing where the coast is: outside the land coverage, or in
         # harbour waters (within min_shore_m of the coast), moored boats would pair up.
         d = fix.dist_shore_m
-        eligible = (fix.sog_kn is not None and fix.sog_kn < p.max_speed_kn
-                    and d == d and d >= p.min_shore_m
-                    and not ctx.zones.near_port(fix.lon, fix.lat, p.min_port_dist_m))
+        eligible = (
+            fix.sog_kn is not None
+            and fix.sog_kn < p.max_speed_kn
+            and d == d
+            and d >= p.min_shore_m
+            and not ctx.zones.near_port(fix.lon, fix.lat, p.min_port_dist_m)
+        )
         bucket = fix.ts_ms // BUCKET_MS
         st = vs.det.get(self.name)
         if not eligible:
             if st and st.get("b") == bucket:  # withdraw this bucket's earlier eligible fix
-                ctx.shared.bucket_put(bucket, vs.vessel, fix.lat, fix.lon,
-                                      {"ts": fix.ts_ms, "ok": False})
+                ctx.shared.bucket_put(
+                    bucket, vs.vessel, fix.lat, fix.lon, {"ts": fix.ts_ms, "ok": False}
+                )
             return []
         small = is_small_craft(vs.static)
         vs.for_detector(self.name)["b"] = bucket
-        ctx.shared.bucket_put(bucket, vs.vessel, fix.lat, fix.lon, {
-            "ts": fix.ts_ms, "ok": True, "small": small, "lat": fix.lat, "lon": fix.lon,
-            "name": vs.static.get("name")})
+        ctx.shared.bucket_put(
+            bucket,
+            vs.vessel,
+            fix.lat,
+            fix.lon,
+            {
+                "ts": fix.ts_ms,
+                "ok": True,
+                "small": small,
+                "lat": fix.lat,
+                "lon": fix.lon,
+                "name": vs.static.get("name"),
+            },
+        )
         out: list[Alert] = []
         for other, data in ctx.shared.bucket_near(bucket, fix.lat, fix.lon, p.max_dist_m):
             if other == vs.vessel or not data.get("ok"):
@@ -85,8 +101,16 @@ class EncounterDetector(Detector):
                 out.append(a)
         return out
 
-    def _observe(self, vs: VesselState, fix: Fix, other: str, data: dict[str, Any],
-                 bucket: int, small: bool, ctx: Context) -> Alert | None:
+    def _observe(
+        self,
+        vs: VesselState,
+        fix: Fix,
+        other: str,
+        data: dict[str, Any],
+        bucket: int,
+        small: bool,
+        ctx: Context,
+    ) -> Alert | None:
         p = self.params
         a, b = sorted((vs.vessel, other))
         key = f"sg:{{{a}|{b}}}:enc"  # hash tag per pair: spreads over a Redis Cluster
@@ -114,26 +138,44 @@ class EncounterDetector(Detector):
             pair["alerted"] = [*pair["alerted"][-20:], start_b]
             start_ms = start_b * BUCKET_MS
             sev = "high" if either_small else "medium"
-            names = {vs.vessel: describe_vessel(vs.vessel, vs.static),
-                     other: f"{data.get('name')} ({other})" if data.get("name") else
-                     f"vessel {other}"}
+            names = {
+                vs.vessel: describe_vessel(vs.vessel, vs.static),
+                other: f"{data.get('name')} ({other})" if data.get("name") else f"vessel {other}",
+            }
             vsa = VesselState(vessel=a, static={"mmsi": _mmsi(a)} if _mmsi(a) else {})
             alert = self.alert(
-                "encounter", vsa, status="open", severity=sev, ts_ms=fix.ts_ms,
-                start_ms=start_ms, end_ms=None, lat=(fix.lat + data["lat"]) / 2,
-                lon=(fix.lon + data["lon"]) / 2, other=b, other_mmsi=_mmsi(b),
+                "encounter",
+                vsa,
+                status="open",
+                severity=sev,
+                ts_ms=fix.ts_ms,
+                start_ms=start_ms,
+                end_ms=None,
+                lat=(fix.lat + data["lat"]) / 2,
+                lon=(fix.lon + data["lon"]) / 2,
+                other=b,
+                other_mmsi=_mmsi(b),
                 summary=f"{names[a]} and {names[b]} have been within "
-                        f"{p.max_dist_m:g} m of each other below {p.max_speed_kn:g} kn for "
-                        f"{span_s / 3600:.1f} h since {iso(start_ms)}, away from ports"
-                        + (" (small craft involved: possible transfer)." if either_small
-                           else "."),
-                evidence={"first_bucket": iso(start_ms),
-                          "last_bucket_end": iso((end_b + 1) * BUCKET_MS),
-                          "close_buckets": hi - lo + 1, "bucket_s": BUCKET_MS // 1000,
-                          "fix_a" if vs.vessel == a else "fix_b": {
-                              "ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
-                          "fix_b" if vs.vessel == a else "fix_a": {
-                              "ts": iso(data["ts"]), "lat": data["lat"], "lon": data["lon"]},
-                          "small_craft_involved": either_small})
+                f"{p.max_dist_m:g} m of each other below {p.max_speed_kn:g} kn for "
+                f"{span_s / 3600:.1f} h since {iso(start_ms)}, away from ports"
+                + (" (small craft involved: possible transfer)." if either_small else "."),
+                evidence={
+                    "first_bucket": iso(start_ms),
+                    "last_bucket_end": iso((end_b + 1) * BUCKET_MS),
+                    "close_buckets": hi - lo + 1,
+                    "bucket_s": BUCKET_MS // 1000,
+                    "fix_a" if vs.vessel == a else "fix_b": {
+                        "ts": iso(fix.ts_ms),
+                        "lat": fix.lat,
+                        "lon": fix.lon,
+                    },
+                    "fix_b" if vs.vessel == a else "fix_a": {
+                        "ts": iso(data["ts"]),
+                        "lat": data["lat"],
+                        "lon": data["lon"],
+                    },
+                    "small_craft_involved": either_small,
+                },
+            )
         ctx.shared.pair_set(key, pair)
         return alert

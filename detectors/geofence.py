@@ -44,8 +44,11 @@ class GeoAnswer:
     dist_shore_m: F64  # > 0 at sea, < 0 inland (depth), NaN outside land coverage
 
     def zones_per_point(self, n: int, which: str = "inner") -> list[list[int]]:
-        pt, zn = (self.inner_pt, self.inner_zone) if which == "inner" else (
-            self.outer_pt, self.outer_zone)
+        pt, zn = (
+            (self.inner_pt, self.inner_zone)
+            if which == "inner"
+            else (self.outer_pt, self.outer_zone)
+        )
         out: list[list[int]] = [[] for _ in range(n)]
         for p, z in zip(pt.tolist(), zn.tolist(), strict=True):
             out[p].append(z)
@@ -101,14 +104,17 @@ class ZoneSet:
     @cached_property
     def _outer_tree(self) -> shapely.STRtree:
         # Exit hysteresis: a vessel leaves a zone only once it is this far outside it.
-        outer = [buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2)
-                 for i in self._poly_idx]
+        outer = [
+            buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2) for i in self._poly_idx
+        ]
         for g in outer:
             shapely.prepare(g)
         return shapely.STRtree(outer)
 
     # -- point queries ----------------------------------------------------------------------
-    def contains(self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False) -> tuple[I64, I64]:
+    def contains(
+        self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False
+    ) -> tuple[I64, I64]:
         """(point index, zone index) pairs of polygon zones containing each point."""
         pts = shapely.points(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
         if len(self._poly_idx) == 0 or len(pts) == 0:
@@ -162,8 +168,9 @@ class ZoneSet:
         return GeoAnswer(ip, iz, op, oz, self.dist_shore_m(lon, lat))
 
     # -- segment queries --------------------------------------------------------------------
-    def crossings(self, lon0: npt.ArrayLike, lat0: npt.ArrayLike,
-                  lon1: npt.ArrayLike, lat1: npt.ArrayLike) -> list[Crossing]:
+    def crossings(
+        self, lon0: npt.ArrayLike, lat0: npt.ArrayLike, lon1: npt.ArrayLike, lat1: npt.ArrayLike
+    ) -> list[Crossing]:
         """Boundary lines crossed by each segment (lon0,lat0)→(lon1,lat1)."""
         if len(self._line_idx) == 0:
             return []

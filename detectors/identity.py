@@ -91,13 +91,23 @@ class IdentityDetector(Detector):
         problem = mmsi_problem(mmsi)
         if problem is None:
             return []
-        return [self.alert(
-            "invalid_identity", vs, status="closed", severity="medium", ts_ms=fix.ts_ms,
-            start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
-            zone_ids=tuple(vs.zones),
-            summary=f"{describe_vessel(vs.vessel, vs.static)} transmits an invalid identity: "
-                    f"{problem}.",
-            evidence={"mmsi": mmsi, "problem": problem, "first_fix": iso(fix.ts_ms)})]
+        return [
+            self.alert(
+                "invalid_identity",
+                vs,
+                status="closed",
+                severity="medium",
+                ts_ms=fix.ts_ms,
+                start_ms=fix.ts_ms,
+                end_ms=fix.ts_ms,
+                lat=fix.lat,
+                lon=fix.lon,
+                zone_ids=tuple(vs.zones),
+                summary=f"{describe_vessel(vs.vessel, vs.static)} transmits an invalid identity: "
+                f"{problem}.",
+                evidence={"mmsi": mmsi, "problem": problem, "first_fix": iso(fix.ts_ms)},
+            )
+        ]
 
     def on_static(self, st_msg: StaticData, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
@@ -118,15 +128,32 @@ class IdentityDetector(Detector):
         if last is not None and st_msg.ts_ms - last < p.cooldown_s * 1000:
             return []
         st["changed"] = st_msg.ts_ms
-        sev = "high" if len(changes) > 1 or "name" in changes and "callsign" in changes \
-            else "medium"
+        sev = (
+            "high" if len(changes) > 1 or ("name" in changes and "callsign" in changes) else "medium"
+        )
         what = ", ".join(f"{f} '{c['from']}' -> '{c['to']}'" for f, c in changes.items())
-        return [self.alert(
-            "identity_change", vs, status="closed", severity=sev, ts_ms=st_msg.ts_ms,
-            start_ms=st_msg.ts_ms, end_ms=st_msg.ts_ms, lat=vs.last["lat"], lon=vs.last["lon"],
-            zone_ids=tuple(vs.zones), key=",".join(sorted(changes)),
-            summary=f"{describe_vessel(vs.vessel, vs.static)} changed identity mid-voyage: "
-                    f"{what}.",
-            evidence={"changes": changes, "last_fix": {"ts": iso(vs.last["ts_ms"]),
-                                                       "lat": vs.last["lat"],
-                                                       "lon": vs.last["lon"]}})]
+        return [
+            self.alert(
+                "identity_change",
+                vs,
+                status="closed",
+                severity=sev,
+                ts_ms=st_msg.ts_ms,
+                start_ms=st_msg.ts_ms,
+                end_ms=st_msg.ts_ms,
+                lat=vs.last["lat"],
+                lon=vs.last["lon"],
+                zone_ids=tuple(vs.zones),
+                key=",".join(sorted(changes)),
+                summary=f"{describe_vessel(vs.vessel, vs.static)} changed identity mid-voyage: "
+                f"{what}.",
+                evidence={
+                    "changes": changes,
+                    "last_fix": {
+                        "ts": iso(vs.last["ts_ms"]),
+                        "lat": vs.last["lat"],
+                        "lon": vs.last["lon"],
+                    },
+                },
+            )
+        ]

@@ -19,7 +19,7 @@ from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
 from stream.models import Alert
 from stream.timeutil import iso
 
-__all__ = ["KinematicParams", "KinematicDetector"]
+__all__ = ["KinematicDetector", "KinematicParams"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ class KinematicParams:
     cooldown_s: float = 3600.0
 
 
-def _consistent(p: KinematicParams, head: dict[str, Any], ts_ms: int, lat: float, lon: float) -> bool:
+def _consistent(
+    p: KinematicParams, head: dict[str, Any], ts_ms: int, lat: float, lon: float
+) -> bool:
     dt = abs(ts_ms - head["ts_ms"]) / 1000.0
     d = haversine_m(head["lat"], head["lon"], lat, lon)
     return d <= p.noise_m + p.max_speed_kn / KN_PER_MPS * (dt + p.timestamp_resolution_s)
@@ -87,16 +89,26 @@ class KinematicDetector(Detector):
             if h2.get("after_main", 0) >= 1 and h2["n"] >= p.duplicate_min_fixes:
                 # A, B, A, B: both tracks keep reporting - one identity, two transmitters.
                 alerts += self._duplicate(vs, st, fix, h1)
-            elif h2.get("main_after", 0) == 0 and \
-                    fix.ts_ms - h2["first_ts_ms"] >= p.confirm_window_s * 1000:
+            elif (
+                h2.get("main_after", 0) == 0
+                and fix.ts_ms - h2["first_ts_ms"] >= p.confirm_window_s * 1000
+            ):
                 alerts += self._jump(vs, st, fix, returned=False)  # went on from there
                 st["h1"] = head
         else:
             d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
             if d >= p.min_jump_m:
-                st["h2"] = dict(head, n=1, first_ts_ms=fix.ts_ms, from_lat=h1["lat"],
-                                from_lon=h1["lon"], from_ts_ms=h1["ts_ms"], dist_m=round(d),
-                                jump_lat=fix.lat, jump_lon=fix.lon)
+                st["h2"] = dict(
+                    head,
+                    n=1,
+                    first_ts_ms=fix.ts_ms,
+                    from_lat=h1["lat"],
+                    from_lon=h1["lon"],
+                    from_ts_ms=h1["ts_ms"],
+                    dist_m=round(d),
+                    jump_lat=fix.lat,
+                    jump_lon=fix.lon,
+                )
             else:
                 st["h1"] = head  # too small to matter; follow the vessel
         return alerts
@@ -104,8 +116,12 @@ class KinematicDetector(Detector):
     def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
         st = vs.det.get(self.name)
         h2 = st.get("h2") if st else None
-        if st is None or h2 is None or st.get("dup") or \
-                now_ms - h2["first_ts_ms"] < self.params.confirm_window_s * 1000:
+        if (
+            st is None
+            or h2 is None
+            or st.get("dup")
+            or now_ms - h2["first_ts_ms"] < self.params.confirm_window_s * 1000
+        ):
             return []
         returned = h2.get("main_after", 0) > 0
         alerts = self._jump(vs, st, None, returned=returned)
@@ -125,8 +141,9 @@ class KinematicDetector(Detector):
         last = st.get(f"last_{type_}")
         return last is not None and ts_ms - last < self.params.cooldown_s * 1000
 
-    def _jump(self, vs: VesselState, st: dict[str, Any], fix: Fix | None,
-              returned: bool) -> list[Alert]:
+    def _jump(
+        self, vs: VesselState, st: dict[str, Any], fix: Fix | None, returned: bool
+    ) -> list[Alert]:
         h2 = st.pop("h2")
         t = h2["first_ts_ms"]
         if self._cooling(st, "kinematic_anomaly", t):
@@ -135,25 +152,42 @@ class KinematicDetector(Detector):
         dt_s = max((t - h2["from_ts_ms"]) / 1000.0, 1.0)
         implied = h2["dist_m"] / dt_s * KN_PER_MPS
         what = "jumped and returned" if returned else "jumped and continued from the new place"
-        summary = (f"Vessel {vs.vessel} {what}: {h2['dist_m'] / M_PER_NM:.1f} nm in "
-                   f"{dt_s / 60:.0f} min ({implied:.0f} kn implied, limit "
-                   f"{self.params.max_speed_kn:.0f} kn) - possible spoofing or GNSS fault.")
-        return [self.alert(
-            "kinematic_anomaly", vs, status="closed", severity="medium",
-            ts_ms=fix.ts_ms if fix else t, start_ms=h2["from_ts_ms"], end_ms=t,
-            lat=h2["jump_lat"], lon=h2["jump_lon"],
-            summary=summary,
-            evidence={
-                "from": {"ts": iso(h2["from_ts_ms"]), "lat": h2["from_lat"], "lon": h2["from_lon"]},
-                "to": {"ts": iso(t), "lat": h2["jump_lat"], "lon": h2["jump_lon"]},
-                "fixes_at_new_place": h2["n"],
-                "dist_m": h2["dist_m"], "dt_s": dt_s, "implied_kn": round(implied, 1),
-                "returned": returned,
-            },
-        )]
+        summary = (
+            f"Vessel {vs.vessel} {what}: {h2['dist_m'] / M_PER_NM:.1f} nm in "
+            f"{dt_s / 60:.0f} min ({implied:.0f} kn implied, limit "
+            f"{self.params.max_speed_kn:.0f} kn) - possible spoofing or GNSS fault."
+        )
+        return [
+            self.alert(
+                "kinematic_anomaly",
+                vs,
+                status="closed",
+                severity="medium",
+                ts_ms=fix.ts_ms if fix else t,
+                start_ms=h2["from_ts_ms"],
+                end_ms=t,
+                lat=h2["jump_lat"],
+                lon=h2["jump_lon"],
+                summary=summary,
+                evidence={
+                    "from": {
+                        "ts": iso(h2["from_ts_ms"]),
+                        "lat": h2["from_lat"],
+                        "lon": h2["from_lon"],
+                    },
+                    "to": {"ts": iso(t), "lat": h2["jump_lat"], "lon": h2["jump_lon"]},
+                    "fixes_at_new_place": h2["n"],
+                    "dist_m": h2["dist_m"],
+                    "dt_s": dt_s,
+                    "implied_kn": round(implied, 1),
+                    "returned": returned,
+                },
+            )
+        ]
 
-    def _duplicate(self, vs: VesselState, st: dict[str, Any], fix: Fix,
-                   h1: dict[str, Any]) -> list[Alert]:
+    def _duplicate(
+        self, vs: VesselState, st: dict[str, Any], fix: Fix, h1: dict[str, Any]
+    ) -> list[Alert]:
         h2 = st["h2"]
         t = h2["first_ts_ms"]
         st["dup"] = {"since": t, "last_b": fix.ts_ms}
@@ -161,16 +195,28 @@ class KinematicDetector(Detector):
             return []
         st["last_duplicate_identity"] = fix.ts_ms
         d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
-        summary = (f"MMSI/vessel {vs.vessel} is reported from two places at once, "
-                   f"{d / M_PER_NM:.1f} nm apart - two transmitters share one identity.")
-        return [self.alert(
-            "duplicate_identity", vs, status="open", severity="high",
-            ts_ms=fix.ts_ms, start_ms=t, end_ms=None, lat=fix.lat, lon=fix.lon,
-            summary=summary,
-            evidence={
-                "track_a": {"ts": iso(h1["ts_ms"]), "lat": h1["lat"], "lon": h1["lon"]},
-                "track_b": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
-                "first_seen_b": iso(t), "separation_m": round(d),
-                "fixes_b": h2["n"],
-            },
-        )]
+        summary = (
+            f"MMSI/vessel {vs.vessel} is reported from two places at once, "
+            f"{d / M_PER_NM:.1f} nm apart - two transmitters share one identity."
+        )
+        return [
+            self.alert(
+                "duplicate_identity",
+                vs,
+                status="open",
+                severity="high",
+                ts_ms=fix.ts_ms,
+                start_ms=t,
+                end_ms=None,
+                lat=fix.lat,
+                lon=fix.lon,
+                summary=summary,
+                evidence={
+                    "track_a": {"ts": iso(h1["ts_ms"]), "lat": h1["lat"], "lon": h1["lon"]},
+                    "track_b": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
+                    "first_seen_b": iso(t),
+                    "separation_m": round(d),
+                    "fixes_b": h2["n"],
+                },
+            )
+        ]

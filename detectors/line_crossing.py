@@ -48,15 +48,33 @@ class LineCrossingDetector(Detector):
             st[z.id] = fix.ts_ms
             sev = "high" if is_unidentified(vs.static) else "medium" if small else "info"
             prev = fix.prev or {}
-            out.append(self.alert(
-                "line_crossing", vs, status="closed", severity=sev, ts_ms=fix.ts_ms,
-                start_ms=int(prev.get("ts_ms", fix.ts_ms)), end_ms=fix.ts_ms, lat=c.lat,
-                lon=c.lon, zone_ids=(z.id,), key=z.id,
-                summary=f"{describe_vessel(vs.vessel, vs.static)} crossed the {z.name} from "
-                        f"the {c.side_from} side to the {c.side_to} side at {iso(fix.ts_ms)}.",
-                evidence={"from": {"ts": iso(int(prev.get("ts_ms", fix.ts_ms))),
-                                   "lat": prev.get("lat"), "lon": prev.get("lon")},
-                          "to": fix_evidence(fix), "side_from": c.side_from,
-                          "side_to": c.side_to, "crossing_point": [c.lon, c.lat],
-                          "small_craft": small}))
+            out.append(
+                self.alert(
+                    "line_crossing",
+                    vs,
+                    status="closed",
+                    severity=sev,
+                    ts_ms=fix.ts_ms,
+                    start_ms=int(prev.get("ts_ms", fix.ts_ms)),
+                    end_ms=fix.ts_ms,
+                    lat=c.lat,
+                    lon=c.lon,
+                    zone_ids=(z.id,),
+                    key=z.id,
+                    summary=f"{describe_vessel(vs.vessel, vs.static)} crossed the {z.name} from "
+                    f"the {c.side_from} side to the {c.side_to} side at {iso(fix.ts_ms)}.",
+                    evidence={
+                        "from": {
+                            "ts": iso(int(prev.get("ts_ms", fix.ts_ms))),
+                            "lat": prev.get("lat"),
+                            "lon": prev.get("lon"),
+                        },
+                        "to": fix_evidence(fix),
+                        "side_from": c.side_from,
+                        "side_to": c.side_to,
+                        "crossing_point": [c.lon, c.lat],
+                        "small_craft": small,
+                    },
+                )
+            )
         return out

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.geofence import PORT_KINDS
 from detectors.geo import M_PER_NM, haversine_m
+from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
@@ -70,29 +70,53 @@ class LoiteringDetector(Detector):
                 ep["last_ts"] = fix.ts_ms
                 ep["n"] += 1
         if ep is None and slow and self._where_ok(fix, ctx):
-            ep = st["ep"] = {"t0": fix.ts_ms, "lat": fix.lat, "lon": fix.lon,
-                             "last_ts": fix.ts_ms, "n": 1, "fast": 0,
-                             "anchored": fix.pos.nav_status in (1, 5)}
+            ep = st["ep"] = {
+                "t0": fix.ts_ms,
+                "lat": fix.lat,
+                "lon": fix.lon,
+                "last_ts": fix.ts_ms,
+                "n": 1,
+                "fast": 0,
+                "anchored": fix.pos.nav_status in (1, 5),
+            }
         near = (vs.det.get("encounter") or {}).get("near_ts")
         in_encounter = near is not None and fix.ts_ms - near <= p.encounter_suppress_s * 1000
-        if ep is not None and not ep.get("alerted") and not in_encounter and \
-                ep["last_ts"] - ep["t0"] >= p.min_duration_s * 1000:
+        if (
+            ep is not None
+            and not ep.get("alerted")
+            and not in_encounter
+            and ep["last_ts"] - ep["t0"] >= p.min_duration_s * 1000
+        ):
             ep["alerted"] = True
             out.append(self._alert(vs, ep, "open", fix.ts_ms, None))
         return out
 
-    def _alert(self, vs: VesselState, ep: dict[str, Any], status: Any, ts_ms: int,
-               end_ms: int | None) -> Alert:
+    def _alert(
+        self, vs: VesselState, ep: dict[str, Any], status: Any, ts_ms: int, end_ms: int | None
+    ) -> Alert:
         hours = (ep["last_ts"] - ep["t0"]) / 3.6e6
         sev = "low" if ep.get("anchored") else "high" if is_small_craft(vs.static) else "medium"
         what = "has been loitering" if status == "open" else "loitered"
         return self.alert(
-            "loitering", vs, status=status, severity=sev, ts_ms=ts_ms, start_ms=ep["t0"],
-            end_ms=end_ms, lat=ep["lat"], lon=ep["lon"], zone_ids=tuple(vs.zones),
+            "loitering",
+            vs,
+            status=status,
+            severity=sev,
+            ts_ms=ts_ms,
+            start_ms=ep["t0"],
+            end_ms=end_ms,
+            lat=ep["lat"],
+            lon=ep["lon"],
+            zone_ids=tuple(vs.zones),
             summary=f"{describe_vessel(vs.vessel, vs.static)} {what} below "
-                    f"{self.params.max_speed_kn:g} kn for {hours:.1f} h since {iso(ep['t0'])}, "
-                    f"away from ports.",
-            evidence={"start": iso(ep["t0"]), "last_slow_fix": iso(ep["last_ts"]),
-                      "centre": [ep["lon"], ep["lat"]], "fixes": ep["n"],
-                      "duration_s": (ep["last_ts"] - ep["t0"]) / 1000,
-                      "declared_anchored": bool(ep.get("anchored"))})
+            f"{self.params.max_speed_kn:g} kn for {hours:.1f} h since {iso(ep['t0'])}, "
+            f"away from ports.",
+            evidence={
+                "start": iso(ep["t0"]),
+                "last_slow_fix": iso(ep["last_ts"]),
+                "centre": [ep["lon"], ep["lat"]],
+                "fixes": ep["n"],
+                "duration_s": (ep["last_ts"] - ep["t0"]) / 1000,
+                "declared_anchored": bool(ep.get("anchored")),
+            },
+        )

@@ -28,12 +28,16 @@ def _tf(inverse: bool) -> Transformer:
 def to_metric_xy(
     lon: npt.ArrayLike, lat: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    x, y = _tf(False).transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    x, y = _tf(False).transform(
+        np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    )
     return np.asarray(x), np.asarray(y)
 
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, lambda c: np.column_stack(_tf(False).transform(c[:, 0], c[:, 1])))
+    return shapely.transform(
+        geom, lambda c: np.column_stack(_tf(False).transform(c[:, 0], c[:, 1]))
+    )
 
 
 def to_lonlat(geom: BaseGeometry) -> BaseGeometry:

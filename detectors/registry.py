@@ -23,17 +23,25 @@ def _classes() -> dict[str, type[Detector]]:
     from detectors.zone_events import ZoneEventsDetector
 
     classes: list[type[Detector]] = [
-        ZoneEventsDetector, LineCrossingDetector, CrossingPatternDetector, AisGapDetector,
-        EncounterDetector, LoiteringDetector, KinematicDetector, PositionOnLandDetector,
-        IdentityDetector]
+        ZoneEventsDetector,
+        LineCrossingDetector,
+        CrossingPatternDetector,
+        AisGapDetector,
+        EncounterDetector,
+        LoiteringDetector,
+        KinematicDetector,
+        PositionOnLandDetector,
+        IdentityDetector,
+    ]
     return {c.name: c for c in classes}
 
 
 DETECTORS = _classes()
 
 
-def build_detectors(enabled: list[str], params: dict[str, dict[str, Any]] | None = None
-                    ) -> list[Detector]:
+def build_detectors(
+    enabled: list[str], params: dict[str, dict[str, Any]] | None = None
+) -> list[Detector]:
     """Instantiate the enabled detectors, overriding dataclass defaults from ``params``."""
     params = params or {}
     out: list[Detector] = []

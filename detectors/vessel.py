@@ -5,8 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["SMALL_CRAFT_LENGTH_M", "describe_vessel", "is_small_craft", "is_unidentified",
-           "is_night", "ship_type_group"]
+__all__ = [
+    "SMALL_CRAFT_LENGTH_M",
+    "describe_vessel",
+    "is_night",
+    "is_small_craft",
+    "is_unidentified",
+    "ship_type_group",
+]
 
 # ISO 8666 defines "small craft" as hull length below 24 m.
 SMALL_CRAFT_LENGTH_M = 24.0
@@ -18,8 +24,16 @@ def ship_type_group(ship_type: int | None) -> str:
     if ship_type is None or ship_type == 0:
         return "unknown"
     t = int(ship_type)
-    groups = {3: "special", 4: "hsc", 5: "special", 6: "passenger", 7: "cargo", 8: "tanker",
-              2: "wig", 9: "other"}
+    groups = {
+        3: "special",
+        4: "hsc",
+        5: "special",
+        6: "passenger",
+        7: "cargo",
+        8: "tanker",
+        2: "wig",
+        9: "other",
+    }
     if t == 30:
         return "fishing"
     if t in (36, 37):

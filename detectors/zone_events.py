@@ -82,23 +82,45 @@ class ZoneEventsDetector(Detector):
             rule = self._rule(ctx, zid, vs)
             if rule and rule.entry and not self._cool(st, f"e:{zid}", fix.ts_ms):
                 z = ctx.zones.by_id[zid]
-                out.append(self.alert(
-                    "zone_entry", vs, status="closed", severity=rule.entry, ts_ms=fix.ts_ms,
-                    start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
-                    zone_ids=(zid,), key=zid,
-                    summary=f"{who} entered {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
-                    evidence={"fix": fix_evidence(fix), "zone_kind": z.kind}))
+                out.append(
+                    self.alert(
+                        "zone_entry",
+                        vs,
+                        status="closed",
+                        severity=rule.entry,
+                        ts_ms=fix.ts_ms,
+                        start_ms=fix.ts_ms,
+                        end_ms=fix.ts_ms,
+                        lat=fix.lat,
+                        lon=fix.lon,
+                        zone_ids=(zid,),
+                        key=zid,
+                        summary=f"{who} entered {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
+                        evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
+                    )
+                )
         for zid in fix.exited:
             rule = self._rule(ctx, zid, vs)
             st.pop(f"d:{zid}", None)
             if rule and rule.exit and not self._cool(st, f"x:{zid}", fix.ts_ms):
                 z = ctx.zones.by_id[zid]
-                out.append(self.alert(
-                    "zone_exit", vs, status="closed", severity=rule.exit, ts_ms=fix.ts_ms,
-                    start_ms=fix.ts_ms, end_ms=fix.ts_ms, lat=fix.lat, lon=fix.lon,
-                    zone_ids=(zid,), key=zid,
-                    summary=f"{who} left {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
-                    evidence={"fix": fix_evidence(fix), "zone_kind": z.kind}))
+                out.append(
+                    self.alert(
+                        "zone_exit",
+                        vs,
+                        status="closed",
+                        severity=rule.exit,
+                        ts_ms=fix.ts_ms,
+                        start_ms=fix.ts_ms,
+                        end_ms=fix.ts_ms,
+                        lat=fix.lat,
+                        lon=fix.lon,
+                        zone_ids=(zid,),
+                        key=zid,
+                        summary=f"{who} left {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
+                        evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
+                    )
+                )
         for zid, since in vs.zones.items():
             rule = self._rule(ctx, zid, vs)
             if not rule or not rule.dwell or st.get(f"d:{zid}") == since:
@@ -107,11 +129,26 @@ class ZoneEventsDetector(Detector):
                 st[f"d:{zid}"] = since
                 z = ctx.zones.by_id[zid]
                 hours = (fix.ts_ms - since) / 3.6e6
-                out.append(self.alert(
-                    "zone_dwell", vs, status="open", severity=rule.dwell, ts_ms=fix.ts_ms,
-                    start_ms=since, end_ms=None, lat=fix.lat, lon=fix.lon, zone_ids=(zid,),
-                    key=zid, summary=f"{who} has stayed in {z.name} ({z.kind}) for "
-                    f"{hours:.1f} h since {iso(since)}.",
-                    evidence={"fix": fix_evidence(fix), "since": iso(since),
-                              "dwell_s": (fix.ts_ms - since) / 1000}))
+                out.append(
+                    self.alert(
+                        "zone_dwell",
+                        vs,
+                        status="open",
+                        severity=rule.dwell,
+                        ts_ms=fix.ts_ms,
+                        start_ms=since,
+                        end_ms=None,
+                        lat=fix.lat,
+                        lon=fix.lon,
+                        zone_ids=(zid,),
+                        key=zid,
+                        summary=f"{who} has stayed in {z.name} ({z.kind}) for "
+                        f"{hours:.1f} h since {iso(since)}.",
+                        evidence={
+                            "fix": fix_evidence(fix),
+                            "since": iso(since),
+                            "dwell_s": (fix.ts_ms - since) / 1000,
+                        },
+                    )
+                )
         return out

@@ -17,10 +17,20 @@ __all__ = ["KINDS", "LINE_KINDS", "Zone", "load_zone_files", "parse_zone_collect
 
 log = logging.getLogger(__name__)
 
-KINDS = frozenset({
-    "territorial_sea", "contiguous_zone", "boundary", "departure_area", "landing_area",
-    "port", "anchorage", "sar_region", "waterway", "custom",
-})
+KINDS = frozenset(
+    {
+        "territorial_sea",
+        "contiguous_zone",
+        "boundary",
+        "departure_area",
+        "landing_area",
+        "port",
+        "anchorage",
+        "sar_region",
+        "waterway",
+        "custom",
+    }
+)
 LINE_KINDS = frozenset({"boundary"})
 MAX_ZONE_FILE_BYTES = 50 * 1024 * 1024
 
@@ -87,8 +97,11 @@ def _feature_zone(feat: Any, where: str) -> Zone:
         country=props.get("country"),
         source=props.get("source"),
         approximate=bool(props.get("approximate", False)),
-        props={k: v for k, v in props.items()
-               if k not in ("id", "name", "kind", "country", "source", "approximate")},
+        props={
+            k: v
+            for k, v in props.items()
+            if k not in ("id", "name", "kind", "country", "source", "approximate")
+        },
     )
 
 

@@ -20,10 +20,16 @@ def build_store(settings: Settings) -> StateStore:
     return MemoryStore()
 
 
-def build_pipeline(settings: Settings, store: StateStore | None = None,
-                   scope: str = "p0") -> Pipeline:
+def build_pipeline(
+    settings: Settings, store: StateStore | None = None, scope: str = "p0"
+) -> Pipeline:
     enabled = [n for n in settings.enabled_detectors if n in DETECTORS] or sorted(DETECTORS)
     detectors = build_detectors(enabled, settings.detector_params)
     zones = load_zoneset(settings.zones)
-    return Pipeline(detectors, zones, store if store is not None else MemoryStore(), scope=scope,
-                    state_ttl_s=settings.state_ttl_s)
+    return Pipeline(
+        detectors,
+        zones,
+        store if store is not None else MemoryStore(),
+        scope=scope,
+        state_ttl_s=settings.state_ttl_s,
+    )

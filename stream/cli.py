@@ -31,8 +31,9 @@ def _setup_logging(level: str, fmt: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler],
-                        force=True)
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO), handlers=[handler], force=True
+    )
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -111,8 +112,11 @@ def cmd_zones(args: argparse.Namespace) -> int:
         ans = zs.lookup([args.lon], [args.lat])
         ids = [zs.zones[i].id for i in ans.inner_zone.tolist()]
         d = float(ans.dist_shore_m[0])
-        shore = "unknown (outside land coverage)" if d != d else (
-            f"{d / 1852:.2f} nm" if d >= 0 else f"on land, {-d / 1852:.2f} nm inland")
+        shore = (
+            "unknown (outside land coverage)"
+            if d != d
+            else (f"{d / 1852:.2f} nm" if d >= 0 else f"on land, {-d / 1852:.2f} nm inland")
+        )
         print(" ".join(ids) if ids else "(no zone)")
         print(f"distance to shore: {shore}")
         return EXIT_OK
@@ -132,8 +136,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     names = [n for part in args.scenario for n in part.split(",")]
     try:
-        positions, truth = simulate(names, seed=args.seed, hours=args.hours,
-                                    with_background=not args.no_background)
+        positions, truth = simulate(
+            names, seed=args.seed, hours=args.hours, with_background=not args.no_background
+        )
     except ValueError as exc:
         print(f"seaguard simulate: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -141,8 +146,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "positions.ndjson").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in positions))
     (out / "truth.ndjson").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in truth))
-    print(f"wrote {len(positions)} records and {len(truth)} truth events to {out}",
-          file=sys.stderr)
+    print(f"wrote {len(positions)} records and {len(truth)} truth events to {out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -172,13 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"seaguard {__version__}")
     ap.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR")
-    ap.add_argument("--log-format", choices=("text", "json"), default="text",
-                    help="structured JSON logs with --log-format json")
+    ap.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="structured JSON logs with --log-format json",
+    )
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
-    r = sub.add_parser("replay", help="replay recorded tracks through the pipeline",
-                       description="Replay recorded AIS (CSV, JSON/NDJSON, NMEA; .gz ok) in "
-                       "event-time order; alerts as NDJSON to stdout or --out, summary to stderr.")
+    r = sub.add_parser(
+        "replay",
+        help="replay recorded tracks through the pipeline",
+        description="Replay recorded AIS (CSV, JSON/NDJSON, NMEA; .gz ok) in "
+        "event-time order; alerts as NDJSON to stdout or --out, summary to stderr.",
+    )
     r.add_argument("inputs", nargs="+", metavar="INPUT")
     r.add_argument("--format", choices=("auto", "json", "csv", "nmea"), default="auto")
     r.add_argument("--out", help="alerts NDJSON file (default: stdout)")
@@ -186,10 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", help="settings TOML file")
     r.add_argument("--stats", help="write the summary as JSON to this file")
     r.add_argument("--report", help="write a self-contained HTML report to this file")
-    r.add_argument("--to-kafka", action="store_true",
-                   help="publish the records to the input topic instead of processing them")
-    r.add_argument("--speed", type=float, default=0.0,
-                   help="with --to-kafka: X times real time (0 = as fast as possible)")
+    r.add_argument(
+        "--to-kafka",
+        action="store_true",
+        help="publish the records to the input topic instead of processing them",
+    )
+    r.add_argument(
+        "--speed",
+        type=float,
+        default=0.0,
+        help="with --to-kafka: X times real time (0 = as fast as possible)",
+    )
     r.set_defaults(func=cmd_replay)
 
     z = sub.add_parser("zones", help="inspect the zone set")
@@ -204,29 +222,46 @@ def build_parser() -> argparse.ArgumentParser:
     zm.add_argument("--region", choices=("all", "aegean", "central_med"), default="all")
     z.set_defaults(func=cmd_zones)
 
-    s = sub.add_parser("simulate", help="generate background traffic and labelled scenarios",
-                       description="Write positions.ndjson and truth.ndjson to --out.")
-    s.add_argument("--scenario", nargs="+", default=["all"],
-                   help="scenario names (comma or space separated) or 'all'")
+    s = sub.add_parser(
+        "simulate",
+        help="generate background traffic and labelled scenarios",
+        description="Write positions.ndjson and truth.ndjson to --out.",
+    )
+    s.add_argument(
+        "--scenario",
+        nargs="+",
+        default=["all"],
+        help="scenario names (comma or space separated) or 'all'",
+    )
     s.add_argument("--out", required=True, help="output folder")
     s.add_argument("--seed", type=int, default=7)
     s.add_argument("--hours", type=float, default=36.0, help="background traffic duration")
     s.add_argument("--no-background", action="store_true", help="scenarios only")
     s.set_defaults(func=cmd_simulate)
 
-    e = sub.add_parser("evaluate", help="recall/precision of alerts against truth",
-                       description="Per-type recall, precision and false alerts per 1000 "
-                       "vessel-hours; JSON on stdout, a table on stderr.")
+    e = sub.add_parser(
+        "evaluate",
+        help="recall/precision of alerts against truth",
+        description="Per-type recall, precision and false alerts per 1000 "
+        "vessel-hours; JSON on stdout, a table on stderr.",
+    )
     e.add_argument("--truth", required=True)
     e.add_argument("--alerts", required=True)
     e.add_argument("--positions", help="positions file, for vessel-hours")
-    e.add_argument("--tolerance", type=float, default=7200.0,
-                   help="seconds of slack around a truth window (default 7200)")
+    e.add_argument(
+        "--tolerance",
+        type=float,
+        default=7200.0,
+        help="seconds of slack around a truth window (default 7200)",
+    )
     e.set_defaults(func=cmd_evaluate)
 
-    d = sub.add_parser("demo", help="embedded broker + bundled scenario, end to end",
-                       description="Start an embedded Kafka-compatible broker, publish a "
-                       "simulated scenario, run the service against it and print alerts.")
+    d = sub.add_parser(
+        "demo",
+        help="embedded broker + bundled scenario, end to end",
+        description="Start an embedded Kafka-compatible broker, publish a "
+        "simulated scenario, run the service against it and print alerts.",
+    )
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--scenario", default="all")
     d.set_defaults(func=cmd_demo)

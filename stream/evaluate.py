@@ -63,8 +63,12 @@ def _truth_vessels(t: dict[str, Any]) -> frozenset[str]:
     return frozenset(vs)
 
 
-def evaluate(truth: list[dict[str, Any]], alerts: list[dict[str, Any]],
-             vessel_h: float | None = None, tolerance_s: float = 7200.0) -> dict[str, Any]:
+def evaluate(
+    truth: list[dict[str, Any]],
+    alerts: list[dict[str, Any]],
+    vessel_h: float | None = None,
+    tolerance_s: float = 7200.0,
+) -> dict[str, Any]:
     alerts = _latest(alerts)
     tol = tolerance_s * 1000
     types = sorted({t["type"] for t in truth} | {a["type"] for a in alerts})
@@ -90,7 +94,9 @@ def evaluate(truth: list[dict[str, Any]], alerts: list[dict[str, Any]],
         tp = sum(1 for i in ids if i in matched_alerts)
         false = len(ids) - tp
         res["types"][typ] = {
-            "truth": n_truth, "found": found_by_type[typ], "alerts": len(ids),
+            "truth": n_truth,
+            "found": found_by_type[typ],
+            "alerts": len(ids),
             "false_alerts": false,
             "recall": round(found_by_type[typ] / n_truth, 4) if n_truth else None,
             "precision": round(tp / len(ids), 4) if ids else None,
@@ -98,7 +104,9 @@ def evaluate(truth: list[dict[str, Any]], alerts: list[dict[str, Any]],
         }
     n_truth = len(truth)
     res["overall"] = {
-        "truth": n_truth, "found": sum(found_by_type.values()), "alerts": len(alerts),
+        "truth": n_truth,
+        "found": sum(found_by_type.values()),
+        "alerts": len(alerts),
         "false_alerts": len(alerts) - len(matched_alerts),
         "recall": round(sum(found_by_type.values()) / n_truth, 4) if n_truth else None,
         "precision": round(len(matched_alerts) / len(alerts), 4) if alerts else None,
@@ -107,15 +115,21 @@ def evaluate(truth: list[dict[str, Any]], alerts: list[dict[str, Any]],
 
 
 def format_table(res: dict[str, Any]) -> str:
-    lines = [f"{'type':<22}{'truth':>6}{'found':>6}{'alerts':>7}{'false':>6}"
-             f"{'recall':>8}{'precision':>10}{'false/1000vh':>14}"]
+    lines = [
+        f"{'type':<22}{'truth':>6}{'found':>6}{'alerts':>7}{'false':>6}"
+        f"{'recall':>8}{'precision':>10}{'false/1000vh':>14}"
+    ]
     rows = [*res["types"].items(), ("overall", res["overall"])]
     for typ, r in rows:
+
         def f(x: Any) -> str:
             return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
-        lines.append(f"{typ:<22}{r['truth']:>6}{r['found']:>6}{r['alerts']:>7}"
-                     f"{r['false_alerts']:>6}{f(r['recall']):>8}{f(r['precision']):>10}"
-                     f"{f(r.get('false_per_1000_vessel_h')):>14}")
+
+        lines.append(
+            f"{typ:<22}{r['truth']:>6}{r['found']:>6}{r['alerts']:>7}"
+            f"{r['false_alerts']:>6}{f(r['recall']):>8}{f(r['precision']):>10}"
+            f"{f(r.get('false_per_1000_vessel_h')):>14}"
+        )
     return "\n".join(lines)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -107,7 +107,9 @@ class Pipeline:
             else:
                 self.store.cancel(self.scope, v)
 
-    def _run(self, recs: list[Position | StaticData], states: dict[str, VesselState]) -> list[Alert]:
+    def _run(
+        self, recs: list[Position | StaticData], states: dict[str, VesselState]
+    ) -> list[Alert]:
         # Pre-pass: which positions are used (not late, not duplicate) and their predecessor.
         last: dict[str, tuple[int, float, float]] = {}
         for v, vs in states.items():
@@ -163,8 +165,19 @@ class Pipeline:
                 continue
             self.stats["positions"] += 1
             self.vessels_seen.add(r.vessel)
-            fix = self._fix(r, k, has_prev, dist, pts, vs, inner, outer, geo.dist_shore_m,
-                            crossings.get(k, ()), zid)
+            fix = self._fix(
+                r,
+                k,
+                has_prev,
+                dist,
+                pts,
+                vs,
+                inner,
+                outer,
+                geo.dist_shore_m,
+                crossings.get(k, ()),
+                zid,
+            )
             k += 1
             # Zone transitions with hysteresis: enter inside a zone, leave only once outside
             # its outer (buffered) shape, so a vessel sailing along an edge does not flap.
@@ -181,8 +194,13 @@ class Pipeline:
                 fix = replace(fix, entered=entered, exited=exited)
             for det in self.detectors:
                 alerts.extend(det.on_fix(fix, vs, self.ctx))
-            vs.last = {"ts_ms": r.ts_ms, "lat": r.lat, "lon": r.lon, "sog_kn": fix.sog_kn,
-                       "cog_deg": fix.cog_deg}
+            vs.last = {
+                "ts_ms": r.ts_ms,
+                "lat": r.lat,
+                "lon": r.lon,
+                "sog_kn": fix.sog_kn,
+                "cog_deg": fix.cog_deg,
+            }
             vs.n_fixes += 1
             if r.mmsi is not None:
                 vs.static["mmsi"] = r.mmsi
@@ -190,9 +208,20 @@ class Pipeline:
                 vs.static["ais_class"] = r.ais_class
         return alerts
 
-    def _fix(self, r: Position, k: int, has_prev: Any, dist: Any, pts: Any, vs: VesselState,
-             inner: list[list[int]], outer: list[list[int]], dshore: Any,
-             crossings: Sequence[Crossing], zid: list[str]) -> Fix:
+    def _fix(
+        self,
+        r: Position,
+        k: int,
+        has_prev: Any,
+        dist: Any,
+        pts: Any,
+        vs: VesselState,
+        inner: list[list[int]],
+        outer: list[list[int]],
+        dshore: Any,
+        crossings: Sequence[Crossing],
+        zid: list[str],
+    ) -> Fix:
         dt_s = dist_m = implied = None
         sog, cog = r.sog_kn, r.cog_deg
         if has_prev[k]:

@@ -41,14 +41,19 @@ class ReplaySummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "read": self.read, "accepted": self.accepted,
+            "read": self.read,
+            "accepted": self.accepted,
             "rejected": dict(sorted(self.rejected.items())),
             "rejected_total": sum(self.rejected.values()),
-            "positions": self.positions, "static_reports": self.static_reports,
-            "vessels": self.vessels, "alerts": dict(sorted(self.alerts.items())),
+            "positions": self.positions,
+            "static_reports": self.static_reports,
+            "vessels": self.vessels,
+            "alerts": dict(sorted(self.alerts.items())),
             "alerts_total": sum(self.alerts.values()),
-            "files": self.files, "nmea": dict(sorted(self.nmea.items())),
-            "pipeline": dict(sorted(self.pipeline.items())), "seconds": round(self.seconds, 3),
+            "files": self.files,
+            "nmea": dict(sorted(self.nmea.items())),
+            "pipeline": dict(sorted(self.pipeline.items())),
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -77,9 +82,12 @@ class _Progress:
             sys.stderr.write("\r" + " " * 70 + "\r")
 
 
-def load_records(paths: Sequence[str | Path], fmt: str = "auto",
-                 summary: ReplaySummary | None = None,
-                 on_reject: Callable[[Rejected, str], None] | None = None) -> list[Record]:
+def load_records(
+    paths: Sequence[str | Path],
+    fmt: str = "auto",
+    summary: ReplaySummary | None = None,
+    on_reject: Callable[[Rejected, str], None] | None = None,
+) -> list[Record]:
     """Decode every file; returns records in event-time order, counts into ``summary``."""
     s = summary if summary is not None else ReplaySummary()
     records: list[Record] = []
@@ -104,14 +112,19 @@ def load_records(paths: Sequence[str | Path], fmt: str = "auto",
     return records
 
 
-def replay(records: Sequence[Record], pipeline: Pipeline, sink: Sink,
-           summary: ReplaySummary | None = None, batch: int = BATCH) -> ReplaySummary:
+def replay(
+    records: Sequence[Record],
+    pipeline: Pipeline,
+    sink: Sink,
+    summary: ReplaySummary | None = None,
+    batch: int = BATCH,
+) -> ReplaySummary:
     s = summary if summary is not None else ReplaySummary()
     t0 = time.perf_counter()
     prog = _Progress("replaying", len(records))
     seen: set[str] = set()
     for i in range(0, len(records), batch):
-        for a in pipeline.process(records[i:i + batch]):
+        for a in pipeline.process(records[i : i + batch]):
             sink.add(a)
             if a.alert_id not in seen:  # count alerts, not their updates
                 seen.add(a.alert_id)
@@ -125,4 +138,3 @@ def replay(records: Sequence[Record], pipeline: Pipeline, sink: Sink,
     s.vessels = len(pipeline.vessels_seen)
     s.pipeline.update(pipeline.stats)
     return s
-

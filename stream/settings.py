@@ -97,8 +97,14 @@ class Settings:
 
     def safe_dict(self) -> dict[str, Any]:
         """For logs: secrets masked."""
-        return {f.name: ("***" if f.name in SECRET_FIELDS and getattr(self, f.name) else
-                         getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {
+            f.name: (
+                "***"
+                if f.name in SECRET_FIELDS and getattr(self, f.name)
+                else getattr(self, f.name)
+            )
+            for f in dataclasses.fields(self)
+        }
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -127,7 +133,7 @@ def _flatten(doc: dict[str, Any]) -> dict[str, Any]:
             out["detector_params"] = {k: v for k, v in body.items() if isinstance(v, dict)}
         elif sec in _SECTIONS and isinstance(body, dict):
             for k, v in body.items():
-                out[_RENAME.get((sec, k), k)] = v
+                out[_RENAME.get((sec, k)) or k] = v
         elif sec == "zones":
             out["zones"] = body
         else:
@@ -142,8 +148,9 @@ def _read_toml(p: Path) -> dict[str, Any]:
         raise ConfigError(f"{p}: {exc}") from None
 
 
-def load_settings(config_file: str | Path | None = None, env: dict[str, str] | None = None,
-                  **overrides: Any) -> Settings:
+def load_settings(
+    config_file: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any
+) -> Settings:
     env = dict(os.environ) if env is None else env
     values = _flatten(_read_toml(config_path("defaults.toml")))
     if config_file:
@@ -154,7 +161,7 @@ def load_settings(config_file: str | Path | None = None, env: dict[str, str] | N
         values.update(user)
         values["detector_params"] = params
     for f in dataclasses.fields(Settings):
-        ev = env.get(f"SEAGUARD_{f.name.upper()}")
+        ev: str | None = env.get(f"SEAGUARD_{f.name.upper()}")
         if ev is not None and f.name not in ("detector_params",):
             values[f.name] = ev
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -42,7 +42,7 @@ class NdjsonSink(Sink):
 
     def __init__(self, path: str = "-") -> None:
         self._own = path != "-"
-        self._fh: IO[bytes] = open(path, "wb") if self._own else sys.stdout.buffer  # noqa: SIM115
+        self._fh: IO[bytes] = open(path, "wb") if self._own else sys.stdout.buffer
 
     def add(self, alert: Alert) -> None:
         self._fh.write(alert_json(alert) + b"\n")

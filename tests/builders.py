@@ -18,27 +18,51 @@ def move(lon: float, lat: float, bearing_deg: float, dist_m: float) -> tuple[flo
     b = math.radians(bearing_deg)
     p1, l1 = math.radians(lat), math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1),
-                         math.cos(d) - math.sin(p1) * math.sin(p2))
+    l2 = l1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
     return math.degrees(l2), math.degrees(p2)
 
 
-def line(vessel: str, lon: float, lat: float, bearing_deg: float, sog_kn: float, n: int,
-         dt_s: float = 60.0, t0_ms: int = T0, mmsi: bool = True,
-         ais_class: str | None = None) -> list[Position]:
+def line(
+    vessel: str,
+    lon: float,
+    lat: float,
+    bearing_deg: float,
+    sog_kn: float,
+    n: int,
+    dt_s: float = 60.0,
+    t0_ms: int = T0,
+    mmsi: bool = True,
+    ais_class: str | None = None,
+) -> list[Position]:
     """``n`` fixes on a straight course at constant speed, one every ``dt_s``."""
     out = []
     step = sog_kn * M_PER_NM / 3600.0 * dt_s
     for i in range(n):
-        out.append(Position(vessel=vessel, ts_ms=int(t0_ms + i * dt_s * 1000), lat=lat, lon=lon,
-                            mmsi=int(vessel) if mmsi and vessel.isdigit() else None,
-                            sog_kn=sog_kn, cog_deg=bearing_deg, ais_class=ais_class))
+        out.append(
+            Position(
+                vessel=vessel,
+                ts_ms=int(t0_ms + i * dt_s * 1000),
+                lat=lat,
+                lon=lon,
+                mmsi=int(vessel) if mmsi and vessel.isdigit() else None,
+                sog_kn=sog_kn,
+                cog_deg=bearing_deg,
+                ais_class=ais_class,
+            )
+        )
         lon, lat = move(lon, lat, bearing_deg, step)
     return out
 
 
-def through(vessel: str, waypoints: Iterable[tuple[float, float]], sog_kn: float,
-            dt_s: float = 60.0, t0_ms: int = T0) -> list[Position]:
+def through(
+    vessel: str,
+    waypoints: Iterable[tuple[float, float]],
+    sog_kn: float,
+    dt_s: float = 60.0,
+    t0_ms: int = T0,
+) -> list[Position]:
     """Fixes along waypoints at constant speed."""
     from detectors.geo import haversine_m, initial_bearing_deg
 
@@ -50,19 +74,36 @@ def through(vessel: str, waypoints: Iterable[tuple[float, float]], sog_kn: float
     for tlon, tlat in pts[1:]:
         while haversine_m(lat, lon, tlat, tlon) > step:
             b = initial_bearing_deg(lat, lon, tlat, tlon)
-            out.append(Position(vessel=vessel, ts_ms=int(t), lat=lat, lon=lon,
-                                mmsi=int(vessel) if vessel.isdigit() else None,
-                                sog_kn=sog_kn, cog_deg=b))
+            out.append(
+                Position(
+                    vessel=vessel,
+                    ts_ms=int(t),
+                    lat=lat,
+                    lon=lon,
+                    mmsi=int(vessel) if vessel.isdigit() else None,
+                    sog_kn=sog_kn,
+                    cog_deg=b,
+                )
+            )
             lon, lat = move(lon, lat, b, step)
             t += dt_s * 1000
-    out.append(Position(vessel=vessel, ts_ms=int(t), lat=lat, lon=lon,
-                        mmsi=int(vessel) if vessel.isdigit() else None, sog_kn=sog_kn))
+    out.append(
+        Position(
+            vessel=vessel,
+            ts_ms=int(t),
+            lat=lat,
+            lon=lon,
+            mmsi=int(vessel) if vessel.isdigit() else None,
+            sog_kn=sog_kn,
+        )
+    )
     return out
 
 
 def static(vessel: str, ts_ms: int = T0, **fields: object) -> StaticData:
-    return StaticData(vessel=vessel, ts_ms=ts_ms,
-                      mmsi=int(vessel) if vessel.isdigit() else None, **fields)  # type: ignore[arg-type]
+    return StaticData(
+        vessel=vessel, ts_ms=ts_ms, mmsi=int(vessel) if vessel.isdigit() else None, **fields
+    )  # type: ignore[arg-type]
 
 
 def run(records: list[object], pipeline: object = None, batch: int = 1000) -> list[object]:
@@ -74,7 +115,7 @@ def run(records: list[object], pipeline: object = None, batch: int = 1000) -> li
     recs = sorted(records, key=lambda r: r.ts_ms)  # type: ignore[attr-defined]
     out: list[object] = []
     for i in range(0, len(recs), batch):
-        out.extend(p.process(recs[i:i + batch]))  # type: ignore[attr-defined]
+        out.extend(p.process(recs[i : i + batch]))  # type: ignore[attr-defined]
     return out
 
 
@@ -82,7 +123,8 @@ def types(alerts: list[object]) -> list[str]:
     return [a.type for a in alerts]  # type: ignore[attr-defined]
 
 
-def heartbeat(t0_ms: int, hours: float, dt_s: float = 300.0, vessel: str = "247999999"
-              ) -> list[Position]:
+def heartbeat(
+    t0_ms: int, hours: float, dt_s: float = 300.0, vessel: str = "247999999"
+) -> list[Position]:
     """A far-away vessel reporting steadily, so event time (the watermark) moves on."""
     return line(vessel, 13.5, 34.5, 90.0, 10.0, int(hours * 3600 / dt_s) + 1, dt_s, t0_ms)

@@ -48,11 +48,27 @@ def redis_url() -> Iterator[str]:
         yield f"redis://127.0.0.1:6379/{REDIS_TEST_DB}"
         return
     exe = shutil.which("redis-server")
-    assert exe, "no Redis on 127.0.0.1:6379 and no redis-server binary (apt-get install redis-server)"
+    assert exe, (
+        "no Redis on 127.0.0.1:6379 and no redis-server binary (apt-get install redis-server)"
+    )
     port = _free_port()
     d = tempfile.mkdtemp(prefix="sg-redis-")
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", d], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            exe,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            d,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(100):
         if _redis_up(port):
             break

@@ -8,17 +8,26 @@ from typing import Any
 from config import SCHEMA_DIR
 
 SCHEMA = json.loads((SCHEMA_DIR / "alert.schema.json").read_text())
-_TYPES = {"string": str, "integer": int, "number": (int, float), "object": dict,
-          "array": list, "null": type(None), "boolean": bool}
+_TYPES = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "object": dict,
+    "array": list,
+    "null": type(None),
+    "boolean": bool,
+}
 
 
 def _check(value: Any, schema: dict[str, Any], path: str) -> None:
     t = schema.get("type")
     if t is not None:
         ts = t if isinstance(t, list) else [t]
-        ok = any(isinstance(value, _TYPES[x]) and not (x in ("integer", "number")
-                                                        and isinstance(value, bool))
-                 for x in ts)
+        ok = any(
+            isinstance(value, _TYPES[x])
+            and not (x in ("integer", "number") and isinstance(value, bool))
+            for x in ts
+        )
         assert ok, f"{path}: {value!r} is not {ts}"
     if "enum" in schema:
         assert value in schema["enum"], f"{path}: {value!r} not in {schema['enum']}"

@@ -1,6 +1,6 @@
 """Decoders at the edge: bytes or text in, typed records or rejects out. Nothing raises."""
 
-from stream.decode.common import Rejected, Record
+from stream.decode.common import Record, Rejected
 from stream.decode.csvdec import CsvDecoder
 from stream.decode.jsondec import decode_json_record
 

@@ -42,10 +42,24 @@ Record = Position | StaticData
 
 # Textual ship types (DMA exports, some JSON feeds) → ITU ship-type code.
 _SHIP_TYPE_WORDS = {
-    "fishing": 30, "towing": 31, "dredging": 33, "diving": 34, "military": 35,
-    "sailing": 36, "pleasure": 37, "hsc": 40, "pilot": 50, "sar": 51, "tug": 52,
-    "port tender": 53, "law enforcement": 55, "medical": 58, "passenger": 60,
-    "cargo": 70, "tanker": 80, "other": 90,
+    "fishing": 30,
+    "towing": 31,
+    "dredging": 33,
+    "diving": 34,
+    "military": 35,
+    "sailing": 36,
+    "pleasure": 37,
+    "hsc": 40,
+    "pilot": 50,
+    "sar": 51,
+    "tug": 52,
+    "port tender": 53,
+    "law enforcement": 55,
+    "medical": 58,
+    "passenger": 60,
+    "cargo": 70,
+    "tanker": 80,
+    "other": 90,
 }
 
 

@@ -106,8 +106,14 @@ class NmeaDecoder:
         except DecodeError as exc:
             out.append(Rejected(exc.reason, exc.detail, _raw(line)[:512], self.line_no))
         except (AISBaseException, ValueError, TypeError, IndexError, KeyError) as exc:
-            out.append(Rejected("nmea_invalid", f"{type(exc).__name__}: {str(exc)[:100]}",
-                                _raw(line)[:512], self.line_no))
+            out.append(
+                Rejected(
+                    "nmea_invalid",
+                    f"{type(exc).__name__}: {str(exc)[:100]}",
+                    _raw(line)[:512],
+                    self.line_no,
+                )
+            )
         if self._orphans:
             out.extend(self._orphans)
             self._orphans.clear()
@@ -125,8 +131,13 @@ class NmeaDecoder:
         first_line, _ts, _src, parts = self._frags.pop(key)
         raw = b"\n".join(p.raw for p in parts.values())
         self._orphans.extend(
-            Rejected("nmea_orphan_fragment", f"part of an incomplete {key[-1]}-part message",
-                     raw, first_line) for _ in parts
+            Rejected(
+                "nmea_orphan_fragment",
+                f"part of an incomplete {key[-1]}-part message",
+                raw,
+                first_line,
+            )
+            for _ in parts
         )
 
     # -- internals --------------------------------------------------------------------------
@@ -200,13 +211,15 @@ class NmeaDecoder:
             entry = None
         if entry is None:
             if msg.frag_num != 1:
-                raise DecodeError("nmea_orphan_fragment",
-                                  f"fragment {msg.frag_num}/{msg.frag_cnt} without its first part")
+                raise DecodeError(
+                    "nmea_orphan_fragment",
+                    f"fragment {msg.frag_num}/{msg.frag_cnt} without its first part",
+                )
             entry = (self.line_no, ts_ms, src, {})
             self._frags[key] = entry
             while len(self._frags) > MAX_PENDING:
                 self._orphan(next(iter(self._frags)))
-        first_line, first_ts, first_src, parts = entry
+        _first_line, first_ts, first_src, parts = entry
         if msg.frag_num in parts or msg.frag_num > msg.frag_cnt:
             raise DecodeError("nmea_bad_fragment", f"duplicate or impossible part {msg.frag_num}")
         parts[msg.frag_num] = msg
@@ -236,18 +249,30 @@ class NmeaDecoder:
         if ts_ms is None:
             raise DecodeError("nmea_no_timestamp", "no tag block, $PGHP, record or fallback time")
         self.stats[f"time_source:{src}"] += 1
-        d = decoded.asdict()
-        fields: dict[str, Any] = {"vessel": d.get("mmsi"), "ts": ts_ms,
-                                  "ais_class": "B" if mtype in _CLASS_B else "A"}
+        d: dict[str, Any] = decoded.asdict()
+        fields: dict[str, Any] = {
+            "vessel": d.get("mmsi"),
+            "ts": ts_ms,
+            "ais_class": "B" if mtype in _CLASS_B else "A",
+        }
         if mtype in POSITION_TYPES:
-            fields.update(lat=d.get("lat"), lon=d.get("lon"), sog=d.get("speed"),
-                          cog=d.get("course"), heading=d.get("heading"))
+            fields.update(
+                lat=d.get("lat"),
+                lon=d.get("lon"),
+                sog=d.get("speed"),
+                cog=d.get("course"),
+                heading=d.get("heading"),
+            )
             status = d.get("status")
             if status is not None and mtype in (1, 2, 3, 27):
                 fields["nav_status"] = int(status)
         if mtype in STATIC_TYPES:
-            fields.update(name=d.get("shipname"), callsign=d.get("callsign"),
-                          imo=d.get("imo") or None, ship_type=_int(d.get("ship_type")))
+            fields.update(
+                name=d.get("shipname"),
+                callsign=d.get("callsign"),
+                imo=d.get("imo") or None,
+                ship_type=_int(d.get("ship_type")),
+            )
             bow, stern = d.get("to_bow"), d.get("to_stern")
             port, stbd = d.get("to_port"), d.get("to_starboard")
             if bow is not None and stern is not None and bow + stern > 0:

@@ -46,8 +46,7 @@ def _nearest_free(blocked: np.ndarray, c: tuple[int, int]) -> tuple[int, int]:
         for di in range(-r, r + 1):
             for dj in (-r, r) if abs(di) != r else range(-r, r + 1):
                 n = (c[0] + di, c[1] + dj)
-                if 0 <= n[0] < blocked.shape[0] and 0 <= n[1] < blocked.shape[1] and \
-                        not blocked[n]:
+                if 0 <= n[0] < blocked.shape[0] and 0 <= n[1] < blocked.shape[1] and not blocked[n]:
                     return n
     return c
 
@@ -62,8 +61,9 @@ def sea_route(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[floa
     blocked = _grid()
     s, g = _nearest_free(blocked, _cell(*a)), _nearest_free(blocked, _cell(*b))
     coslat = math.cos(math.radians((a[1] + b[1]) / 2))
-    steps = [(di, dj, math.hypot(di, dj * coslat)) for di in (-1, 0, 1) for dj in (-1, 0, 1)
-             if di or dj]
+    steps = [
+        (di, dj, math.hypot(di, dj * coslat)) for di in (-1, 0, 1) for dj in (-1, 0, 1) if di or dj
+    ]
 
     def h(c: tuple[int, int]) -> float:
         return math.hypot(c[0] - g[0], (c[1] - g[1]) * coslat)

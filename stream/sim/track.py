@@ -23,8 +23,9 @@ def destination(lon: float, lat: float, bearing_deg: float, dist_m: float) -> tu
     b = math.radians(bearing_deg)
     p1, l1 = math.radians(lat), math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1),
-                         math.cos(d) - math.sin(p1) * math.sin(p2))
+    l2 = l1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
     return math.degrees(l2), math.degrees(p2)
 
 
@@ -53,8 +54,9 @@ class Vessel:
         return d
 
 
-def sail(v: Vessel, t_s: float, route: list[tuple[float, float]], sog_kn: float,
-         step_s: float = 10.0) -> float:
+def sail(
+    v: Vessel, t_s: float, route: list[tuple[float, float]], sog_kn: float, step_s: float = 10.0
+) -> float:
     """Append states sailing through ``route`` at ``sog_kn``; returns the arrival time."""
     lon, lat = route[0]
     step_m = sog_kn * M_PER_NM / 3600.0 * step_s
@@ -72,8 +74,17 @@ def sail(v: Vessel, t_s: float, route: list[tuple[float, float]], sog_kn: float,
     return t_s
 
 
-def stay(v: Vessel, t_s: float, lon: float, lat: float, hours: float, drift_kn: float = 0.3,
-         nav: int | None = None, rng: random.Random | None = None, step_s: float = 60.0) -> float:
+def stay(
+    v: Vessel,
+    t_s: float,
+    lon: float,
+    lat: float,
+    hours: float,
+    drift_kn: float = 0.3,
+    nav: int | None = None,
+    rng: random.Random | None = None,
+    step_s: float = 60.0,
+) -> float:
     """Append states drifting slowly around a point (at anchor, loitering, fishing)."""
     rng = rng or random.Random(0)
     end = t_s + hours * 3600
@@ -94,8 +105,12 @@ class Reporter:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
-    def reports(self, v: Vessel, silences: list[tuple[float, float]] = (),  # type: ignore[assignment]
-                dropout_prob: float = 0.0) -> list[dict[str, Any]]:
+    def reports(
+        self,
+        v: Vessel,
+        silences: list[tuple[float, float]] = (),  # type: ignore[assignment]
+        dropout_prob: float = 0.0,
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         next_t = -1e18
         drop_until = -1e18
@@ -103,8 +118,11 @@ class Reporter:
             if any(a <= t < b for a, b in silences):
                 continue
             slow = sog < 2
-            interval = REPORT_S["A_anchor" if slow else "A"] if v.ais_class != "B" else \
-                REPORT_S["B_slow" if slow else "B"]
+            interval = (
+                REPORT_S["A_anchor" if slow else "A"]
+                if v.ais_class != "B"
+                else REPORT_S["B_slow" if slow else "B"]
+            )
             if t < next_t:
                 continue
             next_t = t + interval * self.rng.uniform(0.9, 1.1)
@@ -113,12 +131,17 @@ class Reporter:
             if dropout_prob and self.rng.random() < dropout_prob:
                 drop_until = t + self.rng.uniform(5, 20) * 60  # a 5-20 min coverage hole
                 continue
-            nlon, nlat = destination(lon, lat, self.rng.uniform(0, 360),
-                                     abs(self.rng.gauss(0, GPS_NOISE_M)))
-            rec: dict[str, Any] = {**v.key(), "ts": round(t, 3),
-                                   "lat": round(nlat, 6), "lon": round(nlon, 6),
-                                   "sog": round(max(0.0, sog + self.rng.gauss(0, 0.1)), 1),
-                                   "cog": round((cog + self.rng.gauss(0, 1.0)) % 360, 1)}
+            nlon, nlat = destination(
+                lon, lat, self.rng.uniform(0, 360), abs(self.rng.gauss(0, GPS_NOISE_M))
+            )
+            rec: dict[str, Any] = {
+                **v.key(),
+                "ts": round(t, 3),
+                "lat": round(nlat, 6),
+                "lon": round(nlon, 6),
+                "sog": round(max(0.0, sog + self.rng.gauss(0, 0.1)), 1),
+                "cog": round((cog + self.rng.gauss(0, 1.0)) % 360, 1),
+            }
             if v.ais_class:
                 rec["class"] = v.ais_class
             if nav is not None:

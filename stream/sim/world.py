@@ -7,6 +7,7 @@ order and one truth record per alert that a correct detector set must raise
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,8 +29,13 @@ class World:
     records: list[dict[str, Any]] = field(default_factory=list)
     truth: list[dict[str, Any]] = field(default_factory=list)
 
-    def emit(self, v: Vessel, silences: list[tuple[float, float]] = (),  # type: ignore[assignment]
-             dropout_prob: float = 0.0, static_every_s: float = 360.0) -> None:
+    def emit(
+        self,
+        v: Vessel,
+        silences: list[tuple[float, float]] = (),  # type: ignore[assignment]
+        dropout_prob: float = 0.0,
+        static_every_s: float = 360.0,
+    ) -> None:
         if v.name or v.callsign or v.ship_type:
             # Class A type 5 every 6 min (ITU-R M.1371); sent just before the first position.
             t, end = v.states[0][0] - 1, v.states[-1][0]
@@ -39,21 +45,36 @@ class World:
                 t += static_every_s
         self.records.extend(Reporter(self.rng).reports(v, silences, dropout_prob))
 
-    def label(self, type_: str, mmsi: str, start_s: float, end_s: float,
-              other: str | None = None, scenario: str = "") -> None:
-        self.truth.append({"type": type_, "mmsi": mmsi, "other_mmsi": other,
-                           "start": iso(int(start_s * 1000)), "end": iso(int(end_s * 1000)),
-                           "scenario": scenario})
+    def label(
+        self,
+        type_: str,
+        mmsi: str,
+        start_s: float,
+        end_s: float,
+        other: str | None = None,
+        scenario: str = "",
+    ) -> None:
+        self.truth.append(
+            {
+                "type": type_,
+                "mmsi": mmsi,
+                "other_mmsi": other,
+                "start": iso(int(start_s * 1000)),
+                "end": iso(int(end_s * 1000)),
+                "scenario": scenario,
+            }
+        )
 
     def jitter(self, lon: float, lat: float, deg: float = 0.01) -> tuple[float, float]:
         return lon + self.rng.uniform(-deg, deg), lat + self.rng.uniform(-deg, deg)
 
 
-def voyage(v: Vessel, t: float, waypoints: list[tuple[float, float]], sog_kn: float,
-           step_s: float = 30.0) -> float:
+def voyage(
+    v: Vessel, t: float, waypoints: list[tuple[float, float]], sog_kn: float, step_s: float = 30.0
+) -> float:
     """Sail through ``waypoints`` along sea routes (never across land)."""
     path: list[tuple[float, float]] = [waypoints[0]]
-    for a, b in zip(waypoints, waypoints[1:], strict=False):
+    for a, b in itertools.pairwise(waypoints):
         path.extend(sea_route(a, b)[1:])
     return sail(v, t, path, sog_kn, step_s=step_s)
 
@@ -64,12 +85,24 @@ def clip(v: Vessel, end_s: float) -> None:
 
 # -- background --------------------------------------------------------------------------------
 PORT = {
-    "piraeus": (23.615, 37.935), "syros": (24.945, 37.44), "chios": (26.145, 38.372),
-    "mytilene": (26.562, 39.10), "ayvalik": (26.685, 39.315), "bodrum": (27.425, 37.028),
-    "kos": (27.292, 36.898), "valletta": (14.52, 35.895), "marsaxlokk": (14.545, 35.82),
-    "augusta": (15.22, 37.21), "lampedusa": (12.61, 35.50), "tripoli": (13.19, 32.905),
-    "zuwara": (12.085, 32.93), "porto_empedocle": (13.525, 37.285), "pozzallo": (14.85, 36.715),
-    "heraklion": (25.14, 35.345), "tunis": (10.31, 36.81), "izmir": (27.14, 38.44),
+    "piraeus": (23.615, 37.935),
+    "syros": (24.945, 37.44),
+    "chios": (26.145, 38.372),
+    "mytilene": (26.562, 39.10),
+    "ayvalik": (26.685, 39.315),
+    "bodrum": (27.425, 37.028),
+    "kos": (27.292, 36.898),
+    "valletta": (14.52, 35.895),
+    "marsaxlokk": (14.545, 35.82),
+    "augusta": (15.22, 37.21),
+    "lampedusa": (12.61, 35.50),
+    "tripoli": (13.19, 32.905),
+    "zuwara": (12.085, 32.93),
+    "porto_empedocle": (13.525, 37.285),
+    "pozzallo": (14.85, 36.715),
+    "heraklion": (25.14, 35.345),
+    "tunis": (10.31, 36.81),
+    "izmir": (27.14, 38.44),
     "canakkale": (26.40, 40.15),
 }
 FERRY_ROUTES = [
@@ -79,8 +112,12 @@ FERRY_ROUTES = [
     ("Bodrum-Kos", ["bodrum", "kos"], 14),
 ]
 CARGO_ROUTES = [
-    ["tunis", "marsaxlokk"], ["tunis", "augusta"], ["marsaxlokk", "augusta"],
-    ["piraeus", "canakkale"], ["piraeus", "heraklion"], ["porto_empedocle", "tripoli"],
+    ["tunis", "marsaxlokk"],
+    ["tunis", "augusta"],
+    ["marsaxlokk", "augusta"],
+    ["piraeus", "canakkale"],
+    ["piraeus", "heraklion"],
+    ["porto_empedocle", "tripoli"],
 ]
 
 
@@ -146,8 +183,13 @@ def aegean_crossing(w: World) -> None:
     start = w.jitter(26.69, 39.24, 0.005)
     t0 = T0_S + w.rng.uniform(5, 7) * HOUR  # 21:00-23:00 UTC
     t = stay(v, t0, *start, hours=0.3, drift_kn=0.2, rng=w.rng, step_s=30)
-    t_end = sail(v, t, [start, (26.60, 39.23), (26.52, 39.22), (26.47, 39.215)],
-                 w.rng.uniform(5, 8), step_s=15)
+    t_end = sail(
+        v,
+        t,
+        [start, (26.60, 39.23), (26.52, 39.22), (26.47, 39.215)],
+        w.rng.uniform(5, 8),
+        step_s=15,
+    )
     w.emit(v)
     for typ in ("crossing_pattern", "line_crossing", "zone_entry"):
         w.label(typ, v.mmsi, t0, t_end, scenario="aegean_crossing")
@@ -157,8 +199,12 @@ def central_med_crossing(w: World) -> None:
     """A boat leaves Zuwara's coast and heads for Lampedusa (about a day at sea)."""
     v = Vessel("0xboat-cm1", None)  # an anonymised track id, not an MMSI
     t0 = T0_S + w.rng.uniform(3, 5) * HOUR
-    t_end = voyage(v, t0, [w.jitter(12.12, 33.0, 0.01), (12.2, 33.5), (12.45, 34.5),
-                           PORT["lampedusa"]], w.rng.uniform(6, 7.5))
+    t_end = voyage(
+        v,
+        t0,
+        [w.jitter(12.12, 33.0, 0.01), (12.2, 33.5), (12.45, 34.5), PORT["lampedusa"]],
+        w.rng.uniform(6, 7.5),
+    )
     w.emit(v)
     for typ in ("crossing_pattern", "line_crossing", "zone_entry"):
         w.label(typ, v.mmsi, t0, t_end, scenario="central_med_crossing")
@@ -188,9 +234,18 @@ def loitering(w: World) -> None:
     w.label("loitering", v.mmsi, t_wait, t, scenario="loitering")
 
 
-def _meeting(w: World, a: Vessel, b: Vessel, spot: tuple[float, float], t0: float,
-             a_from: str, b_from: str, hours: float, a_sog: float, b_sog: float
-             ) -> tuple[float, float, float]:
+def _meeting(
+    w: World,
+    a: Vessel,
+    b: Vessel,
+    spot: tuple[float, float],
+    t0: float,
+    a_from: str,
+    b_from: str,
+    hours: float,
+    a_sog: float,
+    b_sog: float,
+) -> tuple[float, float, float]:
     """Both sail to ``spot`` arriving together (b 150 m away), then drift side by side for
     ``hours``; returns (meet, ta, tb)."""
     b_spot = destination(*spot, 45, 150)
@@ -224,7 +279,7 @@ def spoofing(w: World) -> None:
     voyage(v, t0, [(15.9, 35.0), PORT["porto_empedocle"]], 13)
     recs = Reporter(w.rng).reports(v)
     k = len(recs) // 2
-    for r in recs[k:k + 2]:
+    for r in recs[k : k + 2]:
         r["lat"] = round(r["lat"] - 0.65, 6)  # ≈ 39 nm south (open sea), then back
     w.records.append(v.static_record(t0 - 1))
     w.records.extend(recs)
@@ -234,7 +289,7 @@ def spoofing(w: World) -> None:
     recs = Reporter(w.rng).reports(s)
     k = len(recs) // 2
     inland = recs[k]["ts"]
-    for r in recs[k:k + 5]:
+    for r in recs[k : k + 5]:
         r["lat"], r["lon"] = 37.45, 14.35  # the centre of Sicily
     w.records.append(s.static_record(t0 - 1))
     w.records.extend(recs)
@@ -255,8 +310,11 @@ def identity(w: World) -> None:
     assert t_change < t_end
     t = t0 - 1
     while t < t_end:
-        w.records.append(ch.static_record(t) if t < t_change else
-                         ch.static_record(t, name="SEA BREEZE", callsign="A8XY9"))
+        w.records.append(
+            ch.static_record(t)
+            if t < t_change
+            else ch.static_record(t, name="SEA BREEZE", callsign="A8XY9")
+        )
         t += 360
     w.records.extend(Reporter(w.rng).reports(ch))
     w.label("identity_change", ch.mmsi, t_change - 360, t_change + 360, scenario="identity")
@@ -298,8 +356,9 @@ SCENARIOS: dict[str, Callable[[World], None]] = {
 }
 
 
-def simulate(names: list[str], seed: int = 7, hours: float = 36.0,
-             with_background: bool = True) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def simulate(
+    names: list[str], seed: int = 7, hours: float = 36.0, with_background: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if names == ["all"]:
         names = list(SCENARIOS)
     unknown = [n for n in names if n not in SCENARIOS and n != "background"]

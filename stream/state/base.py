@@ -55,12 +55,14 @@ class StateStore(ABC):
 
     # -- shared cross-vessel view -----------------------------------------------------------
     @abstractmethod
-    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
-                   data: dict[str, Any]) -> None: ...
+    def bucket_put(
+        self, bucket: int, vessel: str, lat: float, lon: float, data: dict[str, Any]
+    ) -> None: ...
 
     @abstractmethod
-    def bucket_near(self, bucket: int, lat: float, lon: float,
-                    radius_m: float) -> list[tuple[str, dict[str, Any]]]: ...
+    def bucket_near(
+        self, bucket: int, lat: float, lon: float, radius_m: float
+    ) -> list[tuple[str, dict[str, Any]]]: ...
 
     @abstractmethod
     def pair_get(self, key: str) -> dict[str, Any] | None: ...

@@ -24,7 +24,9 @@ class MemoryStore(StateStore):
         self._now_ms = 0
         self._timers: dict[str, dict[str, int]] = defaultdict(dict)
         self._heaps: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self._buckets: dict[int, dict[tuple[int, int], dict[str, tuple[float, float, dict[str, Any]]]]]
+        self._buckets: dict[
+            int, dict[tuple[int, int], dict[str, tuple[float, float, dict[str, Any]]]]
+        ]
         self._buckets = defaultdict(lambda: defaultdict(dict))
         self._cell_of: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
         self._pairs: dict[str, dict[str, Any]] = {}
@@ -72,8 +74,9 @@ class MemoryStore(StateStore):
     def _cell(lat: float, lon: float) -> tuple[int, int]:
         return (math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG))
 
-    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
-                   data: dict[str, Any]) -> None:
+    def bucket_put(
+        self, bucket: int, vessel: str, lat: float, lon: float, data: dict[str, Any]
+    ) -> None:
         cells = self._buckets[bucket]
         where = self._cell_of[bucket]
         old = where.get(vessel)  # a vessel sits in one cell per bucket
@@ -82,8 +85,9 @@ class MemoryStore(StateStore):
         cell = where[vessel] = self._cell(lat, lon)
         cells[cell][vessel] = (lat, lon, data)
 
-    def bucket_near(self, bucket: int, lat: float, lon: float,
-                    radius_m: float) -> list[tuple[str, dict[str, Any]]]:
+    def bucket_near(
+        self, bucket: int, lat: float, lon: float, radius_m: float
+    ) -> list[tuple[str, dict[str, Any]]]:
         cells = self._buckets.get(bucket)
         if not cells:
             return []

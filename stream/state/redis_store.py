@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import redis
@@ -57,7 +57,7 @@ class RedisStore(StateStore):
             v = self.r.get(key)
         except RedisError as exc:
             raise _wrap(exc) from None
-        return v if v is None else bytes(v)
+        return v if v is None else bytes(cast(bytes, v))
 
     def set(self, key: str, value: bytes, ttl_s: int | None = None) -> None:
         try:
@@ -122,8 +122,9 @@ class RedisStore(StateStore):
         return [m.decode() if isinstance(m, bytes) else str(m) for m in raw]
 
     # shared view
-    def bucket_put(self, bucket: int, vessel: str, lat: float, lon: float,
-                   data: dict[str, Any]) -> None:
+    def bucket_put(
+        self, bucket: int, vessel: str, lat: float, lon: float, data: dict[str, Any]
+    ) -> None:
         g, h = f"sg:{{b:{bucket}}}:geo", f"sg:{{b:{bucket}}}:data"
         try:
             pipe = self.r.pipeline(transaction=False)
@@ -135,14 +136,15 @@ class RedisStore(StateStore):
         except RedisError as exc:
             raise _wrap(exc) from None
 
-    def bucket_near(self, bucket: int, lat: float, lon: float,
-                    radius_m: float) -> list[tuple[str, dict[str, Any]]]:
+    def bucket_near(
+        self, bucket: int, lat: float, lon: float, radius_m: float
+    ) -> list[tuple[str, dict[str, Any]]]:
         g, h = f"sg:{{b:{bucket}}}:geo", f"sg:{{b:{bucket}}}:data"
         try:
             names = self.r.geosearch(g, longitude=lon, latitude=lat, radius=radius_m, unit="m")
             if not names:
                 return []
-            vals = self.r.hmget(h, names)
+            vals = self.r.hmget(h, cast(list[str], names))
         except RedisError as exc:
             raise _wrap(exc) from None
         out = []

@@ -20,8 +20,9 @@ def test_gap_opens_while_dark_and_closes_on_reappearance_with_same_id() -> None:
 
 def test_short_coverage_dropout_is_not_a_gap() -> None:
     before = line("247000001", 14.5, 35.45, 90, 10, 60, dt_s=60)
-    after = line("247000001", 14.6, 35.45, 90, 10, 30, dt_s=60,
-                 t0_ms=before[-1].ts_ms + 20 * 60_000)
+    after = line(
+        "247000001", 14.6, 35.45, 90, 10, 30, dt_s=60, t0_ms=before[-1].ts_ms + 20 * 60_000
+    )
     assert "ais_gap" not in types(run(before + after + heartbeat(T0, 1.8)))
 
 

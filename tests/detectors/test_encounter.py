@@ -20,8 +20,9 @@ def test_mothership_variant_with_small_craft_is_shorter() -> None:
     # without the small craft, 45 min is not an encounter
     big2 = line("247000003", 14.5, 35.45, 90, 0.5, 9, dt_s=300)
     other = line("247000004", 14.501, 35.4505, 90, 0.5, 9, dt_s=300, t0_ms=T0 + 20_000)
-    meta2 = [static(v, T0 - 1000, name=v, ship_type=70, length_m=90)
-             for v in ("247000003", "247000004")]
+    meta2 = [
+        static(v, T0 - 1000, name=v, ship_type=70, length_m=90) for v in ("247000003", "247000004")
+    ]
     assert run(meta2 + big2 + other) == []
 
 

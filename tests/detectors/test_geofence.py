@@ -76,6 +76,9 @@ def test_batch_equals_single_point_answers(pts: list[tuple[float, float]]) -> No
         assert sorted(per_point[i]) == sorted(single.inner_zone.tolist())
         assert np.isclose(dist[i], single.dist_shore_m[0], equal_nan=True)
         # and the answer agrees with shapely's own predicate, zone by zone
-        expect = sorted(k for k, z in enumerate(zs.zones)
-                        if not z.is_line and z.geometry.intersects(Point(x, y)))
+        expect = sorted(
+            k
+            for k, z in enumerate(zs.zones)
+            if not z.is_line and z.geometry.intersects(Point(x, y))
+        )
         assert sorted(per_point[i]) == expect

@@ -21,8 +21,11 @@ def test_invalid_identity_alerts_once_per_vessel() -> None:
 
 def test_name_change_mid_voyage() -> None:
     trk = line("237000001", 14.5, 35.45, 90, 10, 60)
-    recs = [static("237000001", T0 - 1, name="AGIOS", callsign="SV1"), *trk,
-            static("237000001", trk[30].ts_ms + 1, name="OTHER NAME", callsign="SV1")]
+    recs = [
+        static("237000001", T0 - 1, name="AGIOS", callsign="SV1"),
+        *trk,
+        static("237000001", trk[30].ts_ms + 1, name="OTHER NAME", callsign="SV1"),
+    ]
     alerts = run(recs)
     assert types(alerts) == ["identity_change"]
     assert alerts[0].evidence["changes"] == {"name": {"from": "AGIOS", "to": "OTHER NAME"}}
@@ -30,6 +33,9 @@ def test_name_change_mid_voyage() -> None:
 
 def test_first_static_and_cosmetic_changes_do_not_alert() -> None:
     trk = line("237000001", 14.5, 35.45, 90, 10, 60)
-    recs = [*trk, static("237000001", trk[10].ts_ms + 1, name="AGIOS  NIKOLAOS"),
-            static("237000001", trk[20].ts_ms + 1, name="agios nikolaos")]
+    recs = [
+        *trk,
+        static("237000001", trk[10].ts_ms + 1, name="AGIOS  NIKOLAOS"),
+        static("237000001", trk[20].ts_ms + 1, name="agios nikolaos"),
+    ]
     assert run(recs) == []

@@ -1,4 +1,4 @@
-from tests.builders import line, run, types, through
+from tests.builders import line, run, through, types
 
 
 def test_slow_for_hours_far_offshore_is_loitering() -> None:
@@ -24,5 +24,11 @@ def test_anchored_in_port_is_not_loitering() -> None:
 
 def test_ferry_on_route_is_not_loitering() -> None:
     # Piraeus to Syros at 18 kn
-    assert run(through("237000010", [(23.60, 37.93), (23.75, 37.65), (24.35, 37.50),
-                                                (24.93, 37.44)], 18)) == []
+    assert (
+        run(
+            through(
+                "237000010", [(23.60, 37.93), (23.75, 37.65), (24.35, 37.50), (24.93, 37.44)], 18
+            )
+        )
+        == []
+    )

@@ -13,11 +13,15 @@ def write(tmp_path: Path, features: list[dict[str, object]], name: str = "z.geoj
     return p
 
 
-def feat(zid: str = "a", kind: str = "custom", coords: object = None,
-         gtype: str = "Polygon") -> dict[str, object]:
+def feat(
+    zid: str = "a", kind: str = "custom", coords: object = None, gtype: str = "Polygon"
+) -> dict[str, object]:
     coords = coords or [[[25, 37], [25.1, 37], [25.1, 37.1], [25, 37.1], [25, 37]]]
-    return {"type": "Feature", "properties": {"id": zid, "kind": kind, "name": zid},
-            "geometry": {"type": gtype, "coordinates": coords}}
+    return {
+        "type": "Feature",
+        "properties": {"id": zid, "kind": kind, "name": zid},
+        "geometry": {"type": gtype, "coordinates": coords},
+    }
 
 
 def test_loads_file_and_folder(tmp_path: Path) -> None:
@@ -35,27 +39,33 @@ def test_point_with_radius_becomes_circle(tmp_path: Path) -> None:
     assert 0.05 < z.geometry.bounds[3] - z.geometry.bounds[1] < 0.06  # ≈ 6 km tall
 
 
-@pytest.mark.parametrize("features, expected", [
-    ([feat("a", "volcano")], "unknown kind 'volcano'"),
-    ([feat("a"), feat("a")], "duplicate zone id 'a'"),
-    ([feat("a", coords=[[[25, 37], [25.1, 37.1], [25.1, 37], [25, 37.1], [25, 37]]])],
-     "Self-intersection"),
-    ([feat("a", "boundary")], "needs a LineString"),
-    ([{"type": "Feature", "properties": {"kind": "custom"}, "geometry": None}], "missing"),
-    ([feat("a", coords=[[[250, 37], [251, 37], [251, 38], [250, 37]]])], "outside lon/lat"),
-])
-def test_bad_zone_files_name_file_feature_problem(tmp_path: Path, features: list[dict[str, object]],
-                                                  expected: str) -> None:
+@pytest.mark.parametrize(
+    "features, expected",
+    [
+        ([feat("a", "volcano")], "unknown kind 'volcano'"),
+        ([feat("a"), feat("a")], "duplicate zone id 'a'"),
+        (
+            [feat("a", coords=[[[25, 37], [25.1, 37.1], [25.1, 37], [25, 37.1], [25, 37]]])],
+            "Self-intersection",
+        ),
+        ([feat("a", "boundary")], "needs a LineString"),
+        ([{"type": "Feature", "properties": {"kind": "custom"}, "geometry": None}], "missing"),
+        ([feat("a", coords=[[[250, 37], [251, 37], [251, 38], [250, 37]]])], "outside lon/lat"),
+    ],
+)
+def test_bad_zone_files_name_file_feature_problem(
+    tmp_path: Path, features: list[dict[str, object]], expected: str
+) -> None:
     p = write(tmp_path, features)
     with pytest.raises(ZoneError) as ei:
         load_zone_files(p)
     msg = str(ei.value)
-    assert str(p) in msg and "feature #" in msg or "duplicate" in msg
+    assert (str(p) in msg and "feature #" in msg) or "duplicate" in msg
     assert expected in msg
 
 
 def test_invalid_json_names_file(tmp_path: Path) -> None:
     p = tmp_path / "bad.geojson"
     p.write_text("{not json")
-    with pytest.raises(ZoneError, match="bad.geojson: invalid JSON"):
+    with pytest.raises(ZoneError, match=r"bad\.geojson: invalid JSON"):
         load_zone_files(p)

@@ -25,7 +25,7 @@ def test_state_expires_after_ttl_in_event_time(pipeline: Pipeline) -> None:
 def test_late_and_duplicate_fixes_are_counted_not_used(pipeline: Pipeline) -> None:
     trk = line("247000001", 14.5, 35.45, 90, 10, 10)
     pipeline.process(trk[5:])
-    pipeline.process(trk[:5] + [trk[-1]])
+    pipeline.process([*trk[:5], trk[-1]])
     assert pipeline.stats["late_fixes"] == 5 and pipeline.stats["duplicate_fixes"] == 1
     assert pipeline.stats["positions"] == 5
 
@@ -65,16 +65,20 @@ def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
     a = line("247000001", 14.5, 35.45, 90, 0.3, 50, dt_s=300)  # drifting together for 4 h
     b = line("247000002", 14.502, 35.451, 90, 0.3, 50, dt_s=300, t0_ms=T0 + 40_000)
     gap = line("247000003", 14.0, 35.0, 90, 10, 60) + line(
-        "247000003", 14.3, 35.0, 90, 10, 5, t0_ms=T0 + 5 * 3600_000)
+        "247000003", 14.3, 35.0, 90, 10, 5, t0_ms=T0 + 5 * 3600_000
+    )
     recs = sorted(a + b + gap, key=lambda r: r.ts_ms)
     results = []
     for store in (MemoryStore(), redis_store):
         p = build_pipeline(load_settings(env={}), store=store)
         alerts = []
         for i in range(0, len(recs), 10):
-            alerts += p.process(recs[i:i + 10])
+            alerts += p.process(recs[i : i + 10])
         results.append([(x.type, x.status, x.alert_id, x.ts_ms) for x in alerts])
     mem, red = results
-    assert [(t, s) for t, s, *_ in mem] == [("encounter", "open"), ("ais_gap", "open"),
-                                            ("ais_gap", "closed")]
+    assert [(t, s) for t, s, *_ in mem] == [
+        ("encounter", "open"),
+        ("ais_gap", "open"),
+        ("ais_gap", "closed"),
+    ]
     assert mem == red

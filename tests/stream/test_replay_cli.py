@@ -10,13 +10,21 @@ from pathlib import Path
 
 import pytest
 
-CSV_FILES = ["debs2018_ceuta_single_vessel_apr2015.csv", "suez_evergiven_20210320-22_early.csv",
-             "marinecadastre_us_20220103_first99999.csv.gz"]
+CSV_FILES = [
+    "debs2018_ceuta_single_vessel_apr2015.csv",
+    "suez_evergiven_20210320-22_early.csv",
+    "marinecadastre_us_20220103_first99999.csv.gz",
+]
 
 
 def seaguard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stream", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "stream", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def rows_in(path: Path) -> int:
@@ -59,8 +67,18 @@ def test_every_alert_is_explainable_and_valid(ais_dir: Path, tmp_path: Path) -> 
 
 
 def test_unsorted_input_is_put_in_event_time_order(tmp_path: Path) -> None:
-    lines = [json.dumps({"mmsi": 247000001, "ts": 1717236000 + 60 * i, "lat": 35.45,
-                         "lon": 14.5 + 0.003 * i, "sog": 10}) for i in range(60)]
+    lines = [
+        json.dumps(
+            {
+                "mmsi": 247000001,
+                "ts": 1717236000 + 60 * i,
+                "lat": 35.45,
+                "lon": 14.5 + 0.003 * i,
+                "sog": 10,
+            }
+        )
+        for i in range(60)
+    ]
     shuffled = lines[::2] + lines[1::2]
     f = tmp_path / "in.ndjson"
     f.write_text("\n".join(shuffled) + "\n")
@@ -72,11 +90,14 @@ def test_unsorted_input_is_put_in_event_time_order(tmp_path: Path) -> None:
     assert out.read_text() == ""  # a straight, regular track raises nothing
 
 
-@pytest.mark.parametrize("content, reason", [
-    ('{"mmsi": 1, "ts": 17172', "json_invalid"),
-    ('{"mmsi": "abc", "ts": 1717236000, "lat": 1, "lon": 1}', "bad_value:mmsi"),
-    ('{"mmsi": 247000001, "ts": 1717236000, "lat": 100, "lon": 1}', "lat_out_of_range"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ('{"mmsi": 1, "ts": 17172', "json_invalid"),
+        ('{"mmsi": "abc", "ts": 1717236000, "lat": 1, "lon": 1}', "bad_value:mmsi"),
+        ('{"mmsi": 247000001, "ts": 1717236000, "lat": 100, "lon": 1}', "lat_out_of_range"),
+    ],
+)
 def test_bad_json_only_fails_with_reason(tmp_path: Path, content: str, reason: str) -> None:
     f = tmp_path / "bad.ndjson"
     f.write_text(content + "\n")
@@ -89,8 +110,10 @@ def test_bad_json_only_fails_with_reason(tmp_path: Path, content: str, reason: s
 
 def test_mixed_good_and_bad_input_succeeds(tmp_path: Path) -> None:
     f = tmp_path / "mixed.ndjson"
-    f.write_text('{"mmsi": 247000001, "ts": 1717236000, "lat": 35, "lon": 14}\n'
-                 "garbage\n\n" + '{"mmsi": 247000001, "ts": 1717236060, "lat": 35, "lon": 14}\n')
+    f.write_text(
+        '{"mmsi": 247000001, "ts": 1717236000, "lat": 35, "lon": 14}\n'
+        "garbage\n\n" + '{"mmsi": 247000001, "ts": 1717236060, "lat": 35, "lon": 14}\n'
+    )
     stats = tmp_path / "s.json"
     r = seaguard("replay", str(f), "--stats", str(stats))
     assert r.returncode == 0, r.stderr
@@ -117,8 +140,10 @@ def test_unknown_csv_layout_empty_and_binary_files(tmp_path: Path) -> None:
 
 def test_bad_zone_file_is_a_usage_error(tmp_path: Path) -> None:
     z = tmp_path / "z.geojson"
-    z.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                 '"properties": {"id": "a", "kind": "moon"}, "geometry": null}]}')
+    z.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"properties": {"id": "a", "kind": "moon"}, "geometry": null}]}'
+    )
     f = tmp_path / "in.ndjson"
     f.write_text('{"mmsi": 247000001, "ts": 1717236000, "lat": 35, "lon": 14}\n')
     r = seaguard("replay", str(f), "--zones", str(z))

@@ -11,8 +11,12 @@ from stream.models import Position, StaticData
 
 
 def rec(**kw: object) -> bytes:
-    base: dict[str, object] = {"mmsi": 237000001, "ts": "2024-06-01T10:00:00Z", "lat": 37.9,
-                               "lon": 23.6}
+    base: dict[str, object] = {
+        "mmsi": 237000001,
+        "ts": "2024-06-01T10:00:00Z",
+        "lat": 37.9,
+        "lon": 23.6,
+    }
     base.update(kw)
     return json.dumps({k: v for k, v in base.items() if v is not None}).encode()
 
@@ -23,7 +27,14 @@ def test_minimal_record_decodes_to_position() -> None:
     p = out[0]
     assert isinstance(p, Position)
     assert (p.vessel, p.mmsi, p.lat, p.lon, p.sog_kn, p.cog_deg, p.heading_deg) == (
-        "237000001", 237000001, 37.9, 23.6, 12.5, 90.0, 91.0)
+        "237000001",
+        237000001,
+        37.9,
+        23.6,
+        12.5,
+        90.0,
+        91.0,
+    )
     assert p.ts_ms == 1717236000000
 
 
@@ -48,8 +59,9 @@ def test_position_not_available_is_rejected() -> None:
 
 
 def test_static_fields_give_static_record() -> None:
-    out = decode_json_record(rec(name=" AGIOS NIKOLAOS@@", callsign="SV1234", ship_type=37,
-                                 length_m=9))
+    out = decode_json_record(
+        rec(name=" AGIOS NIKOLAOS@@", callsign="SV1234", ship_type=37, length_m=9)
+    )
     assert isinstance(out, list) and len(out) == 2
     s = out[1]
     assert isinstance(s, StaticData)
@@ -121,13 +133,27 @@ def test_never_raises_on_bytes(data: bytes) -> None:
 _json_val = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=20),
     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
-    max_leaves=10)
+    max_leaves=10,
+)
 
 
 @settings(max_examples=300)
-@given(st.fixed_dictionaries({}, optional={
-    "mmsi": _json_val, "ts": _json_val, "lat": _json_val, "lon": _json_val, "sog": _json_val,
-    "cog": _json_val, "heading": _json_val, "name": _json_val, "ship_type": _json_val}))
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "mmsi": _json_val,
+            "ts": _json_val,
+            "lat": _json_val,
+            "lon": _json_val,
+            "sog": _json_val,
+            "cog": _json_val,
+            "heading": _json_val,
+            "name": _json_val,
+            "ship_type": _json_val,
+        },
+    )
+)
 def test_never_raises_on_any_field_types(obj: dict[str, object]) -> None:
     try:
         raw = orjson.dumps(obj)

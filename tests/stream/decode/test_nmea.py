@@ -16,10 +16,26 @@ def sentences(msg: dict[str, object], seq_id: int = 0, channel: str = "B") -> li
     return list(encode_dict(msg, radio_channel=channel, talker_id="AI", seq_id=seq_id))
 
 
-POS = {"type": 1, "mmsi": 237000001, "lat": 37.9, "lon": 23.6, "speed": 10.5, "course": 90,
-       "heading": 91, "status": 0}
-STATIC = {"type": 5, "mmsi": 237000001, "shipname": "TEST SHIP", "callsign": "SV1",
-          "ship_type": 37, "to_bow": 5, "to_stern": 4, "imo": 1234567}
+POS = {
+    "type": 1,
+    "mmsi": 237000001,
+    "lat": 37.9,
+    "lon": 23.6,
+    "speed": 10.5,
+    "course": 90,
+    "heading": 91,
+    "status": 0,
+}
+STATIC = {
+    "type": 5,
+    "mmsi": 237000001,
+    "shipname": "TEST SHIP",
+    "callsign": "SV1",
+    "ship_type": 37,
+    "to_bow": 5,
+    "to_stern": 4,
+    "imo": 1234567,
+}
 
 
 def feed_all(dec: NmeaDecoder, lines: list[str]) -> list[object]:
@@ -66,9 +82,15 @@ def test_orphans_bad_checksum_unknown_type_are_rejected() -> None:
     dec = NmeaDecoder(fallback_ts_ms=1717236000000)
     out = feed_all(dec, [a[1], a[0], base, broken, "garbage line", "!AIVDM,1,1,,B,,0*25"])
     reasons = Counter(o.reason.split(":")[0] for o in out if isinstance(o, Rejected))
-    assert reasons == Counter({"nmea_orphan_fragment": 2, "ignored_type": 1,
-                               "nmea_bad_checksum": 1, "nmea_not_vdm": 1,
-                               "nmea_empty_payload": 1})
+    assert reasons == Counter(
+        {
+            "nmea_orphan_fragment": 2,
+            "ignored_type": 1,
+            "nmea_bad_checksum": 1,
+            "nmea_not_vdm": 1,
+            "nmea_empty_payload": 1,
+        }
+    )
 
 
 def test_pghp_time_applies_to_next_sentence() -> None:

@@ -9,7 +9,11 @@ def test_kv_roundtrip(store: StateStore) -> None:
     assert store.get("sg:{a}:v") == b"1" and store.exists("sg:{a}:v")
     store.set_many([("sg:{b}:v", b"2"), ("sg:{c}:v", b"3")], ttl_s=100)
     assert store.get_many(["sg:{a}:v", "sg:{b}:v", "sg:{x}:v", "sg:{c}:v"]) == [
-        b"1", b"2", None, b"3"]
+        b"1",
+        b"2",
+        None,
+        b"3",
+    ]
     store.delete("sg:{a}:v")
     assert store.get("sg:{a}:v") is None
 
