@@ -95,7 +95,6 @@ class EncounterDetector(Detector):
                 continue
             if abs(data["ts"] - fix.ts_ms) > p.max_time_skew_s * 1000:
                 continue
-            vs.for_detector(self.name)["near_ts"] = fix.ts_ms  # read by the loitering detector
             a = self._observe(vs, fix, other, data, bucket, small, ctx)
             if a is not None:
                 out.append(a)

@@ -129,7 +129,9 @@ class IdentityDetector(Detector):
             return []
         st["changed"] = st_msg.ts_ms
         sev = (
-            "high" if len(changes) > 1 or ("name" in changes and "callsign" in changes) else "medium"
+            "high"
+            if len(changes) > 1 or ("name" in changes and "callsign" in changes)
+            else "medium"
         )
         what = ", ".join(f"{f} '{c['from']}' -> '{c['to']}'" for f, c in changes.items())
         return [

@@ -4,7 +4,9 @@ Speed threshold from Global Fishing Watch's loitering events (average speed < 2 
 RFMO transshipment reporting use ≥ 1-4 h at ≥ 20 nm from shore for carriers on the high seas;
 these seas are narrow and full of islands, so the default keeps 2 h but only 3 nm from shore,
 excluding port/anchorage areas (GFW's 3 km port radius + hysteresis). Vessels declaring
-"at anchor"/"moored" are still reported, at ``low`` severity.
+"at anchor"/"moored" are still reported, at ``low`` severity. Loitering is a per-vessel fact: two
+vessels waiting side by side for hours raise an encounter *and* each its own loitering alert
+(suppressing one by the other would depend on which partition is consumed first).
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ class LoiteringParams:
     # GFW's definition is speed-only; drifting 20 km from the start still ends the episode
     # (a slow passage, not a wait).
     max_radius_m: float = 20_000.0
-    # A vessel seen next to another one is reported as an encounter, not as loitering.
-    encounter_suppress_s: float = 1800.0
+
     fast_fixes_to_end: int = 2  # consecutive fixes ≥ max_speed end it (one spike does not)
     max_fix_gap_s: float = 3 * 3600.0  # a longer silence ends the episode
 
@@ -79,12 +80,9 @@ class LoiteringDetector(Detector):
                 "fast": 0,
                 "anchored": fix.pos.nav_status in (1, 5),
             }
-        near = (vs.det.get("encounter") or {}).get("near_ts")
-        in_encounter = near is not None and fix.ts_ms - near <= p.encounter_suppress_s * 1000
         if (
             ep is not None
             and not ep.get("alerted")
-            and not in_encounter
             and ep["last_ts"] - ep["t0"] >= p.min_duration_s * 1000
         ):
             ep["alerted"] = True

@@ -12,12 +12,14 @@ from stream.zoneload import load_zoneset
 __all__ = ["build_pipeline", "build_store"]
 
 
-def build_store(settings: Settings) -> StateStore:
+def build_store(settings: Settings, service: bool = False) -> StateStore:
     if settings.state_backend == "redis":
         from stream.state.redis_store import RedisStore
 
         return RedisStore.from_url(settings.redis_url.get())
-    return MemoryStore()
+    # A service's partitions can be consumed hours apart in event time: keep 3 days of the
+    # shared view in memory (the Redis backend expires it by wall-clock TTL instead).
+    return MemoryStore(bucket_retention=3 * 144) if service else MemoryStore()
 
 
 def build_pipeline(

@@ -165,7 +165,34 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from stream.demo import run_demo
 
-    return run_demo(seed=args.seed, scenario=args.scenario, keep_broker=False)
+    return run_demo(
+        seed=args.seed, scenario=args.scenario, hours=args.hours, redis_url=args.redis_url
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from stream.service import Service
+    from stream.settings import load_settings
+
+    settings = load_settings(
+        args.config,
+        bootstrap_servers=args.bootstrap_servers,
+        group_id=args.group,
+        state_backend=args.state,
+        redis_url=args.redis_url,
+        http_port=args.http_port,
+        http_host=args.http_host,
+        zones=args.zones,
+        input_topic=args.input_topic,
+        alert_topic=args.alert_topic,
+    )
+    if settings.state_backend == "redis":
+        from stream.state.redis_store import RedisStore
+
+        RedisStore.from_url(settings.redis_url.get()).ping()  # fail fast with a clear message
+    svc = Service(settings, live=not args.replay_mode, exit_when_idle_s=args.exit_when_idle)
+    svc.install_signal_handlers()
+    return svc.run()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,7 +291,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--scenario", default="all")
+    d.add_argument("--hours", type=float, default=36.0)
+    d.add_argument("--redis-url", help="keep state in this Redis instead of memory")
     d.set_defaults(func=cmd_demo)
+
+    run = sub.add_parser(
+        "run",
+        help="the long-running service (Kafka consumer group -> alert topic)",
+        description="Consume AIS positions (JSON topic and raw NMEA topic) from Kafka, detect, "
+        "publish alerts; state in Redis. Flags fall back to SEAGUARD_* environment variables "
+        "and the --config TOML (see stream/settings.py). Secrets (SASL password, Redis URL "
+        "with password) are read from the environment or the TOML file, never shown.",
+    )
+    run.add_argument("--config", help="settings TOML file")
+    run.add_argument("--bootstrap-servers", help="Kafka bootstrap servers (host:port,...)")
+    run.add_argument("--group", help="consumer group id (default seaguard)")
+    run.add_argument("--state", choices=("memory", "redis"), help="state backend")
+    run.add_argument("--redis-url", help=argparse.SUPPRESS)  # may hold a password
+    run.add_argument("--input-topic")
+    run.add_argument("--alert-topic")
+    run.add_argument("--zones", help="zone GeoJSON file or folder")
+    run.add_argument("--http-port", type=int, help="health/metrics port (0 = off)")
+    run.add_argument("--http-host", help="health/metrics bind address (default 127.0.0.1)")
+    run.add_argument(
+        "--replay-mode",
+        action="store_true",
+        help="pure event time: never advance idle partitions by the wall clock",
+    )
+    run.add_argument(
+        "--exit-when-idle",
+        type=float,
+        metavar="S",
+        help="exit after S seconds without input (batch jobs, tests)",
+    )
+    run.set_defaults(func=cmd_run)
     return ap
 
 

@@ -79,7 +79,7 @@ class Pipeline:
         due = self.store.due(self.scope, watermark_ms)
         if due:
             states = self._load(set(due))
-            for v in due:
+            for v in sorted(due):
                 vs = states[v]
                 for det in self.detectors:
                     alerts.extend(det.on_timer(watermark_ms, vs, self.ctx))

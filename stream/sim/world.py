@@ -157,7 +157,7 @@ def background(w: World, hours: float) -> None:
         while t < end:
             nlon, nlat = destination(lon, lat, rng.uniform(0, 360), 3.5 * 1852 * 2)
             nlat = min(max(nlat, 36.6), 37.05)
-            t = sail(v, t, [(lon, lat), (nlon, nlat)], 3.5, step_s=30)
+            t = voyage(v, t, [(lon, lat), (nlon, nlat)], 3.5)
             lon, lat = nlon, nlat
         clip(v, end)
         w.emit(v, dropout_prob=0.003)
@@ -270,6 +270,8 @@ def encounter(w: World) -> None:
     w.emit(a)
     w.emit(b)
     w.label("encounter", a.mmsi, meet, min(ta, tb), other=b.mmsi, scenario="encounter")
+    for v in (a, b):  # three hours below 2 kn offshore: each one is loitering too
+        w.label("loitering", v.mmsi, meet, min(ta, tb), scenario="encounter")
 
 
 def spoofing(w: World) -> None:
@@ -365,10 +367,13 @@ def simulate(
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; known: {sorted(SCENARIOS)}")
     w = World(random.Random(seed))
-    if with_background:
-        background(w, hours)
     for n in names:
         if n in SCENARIOS:
             SCENARIOS[n](w)
+    if with_background:
+        # Background traffic covers the scenarios' whole span, so event time never runs on
+        # past ships that simply stopped being simulated.
+        last_s = max((r["ts"] for r in w.records), default=T0_S)
+        background(w, max(hours, (last_s - T0_S) / HOUR + 1.0))
     w.records.sort(key=lambda r: r["ts"])  # stable: statics stay before their position
     return w.records, w.truth

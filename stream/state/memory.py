@@ -17,7 +17,12 @@ BUCKET_RETENTION = 36  # keep 6 h of 10-minute buckets
 
 
 class MemoryStore(StateStore):
-    def __init__(self) -> None:
+    """``bucket_retention``: how many 10-minute buckets of the shared view to keep behind the
+    newest event time. Replay is in global event-time order, so 6 h is plenty; a service whose
+    partitions are consumed hours apart needs more (it passes its own)."""
+
+    def __init__(self, bucket_retention: int = BUCKET_RETENTION) -> None:
+        self.bucket_retention = bucket_retention
         self._kv: dict[str, bytes] = {}
         self._exp: dict[str, int] = {}
         self._exp_heap: list[tuple[int, str]] = []
@@ -108,7 +113,7 @@ class MemoryStore(StateStore):
 
     def advance(self, now_ms: int) -> None:
         self._now_ms = max(self._now_ms, now_ms)
-        oldest = self._now_ms // 600_000 - BUCKET_RETENTION
+        oldest = self._now_ms // 600_000 - self.bucket_retention
         for b in [b for b in self._buckets if b < oldest]:
             del self._buckets[b]
             self._cell_of.pop(b, None)

@@ -160,6 +160,31 @@ class RedisStore(StateStore):
     def pair_set(self, key: str, value: dict[str, Any]) -> None:
         self.set(key, orjson.dumps(value), PAIR_TTL_S)
 
+    def apply_batch(
+        self,
+        kv: dict[str, tuple[bytes | None, int | None]],
+        timers: dict[tuple[str, str], int | None],
+        pairs: dict[str, dict[str, Any]],
+    ) -> None:
+        """Every pending write of a batch in one non-transactional pipeline."""
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            for k, (v, ttl) in kv.items():
+                if v is None:
+                    pipe.delete(k)
+                else:
+                    pipe.set(k, v, ex=ttl or None)
+            for (scope, m), at in timers.items():
+                if at is None:
+                    pipe.zrem(self._tkey(scope), m)
+                else:
+                    pipe.zadd(self._tkey(scope), {m: at})
+            for k, val in pairs.items():
+                pipe.set(k, orjson.dumps(val), ex=PAIR_TTL_S)
+            pipe.execute()
+        except RedisError as exc:
+            raise _wrap(exc) from None
+
     def close(self) -> None:
         try:
             self.r.close()

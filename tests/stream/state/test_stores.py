@@ -60,3 +60,23 @@ def test_memory_ttl_is_event_time() -> None:
     assert m.get("k") == b"v"
     m.advance(1_010_000)
     assert m.get("k") is None
+
+
+def test_buffered_store_holds_writes_until_flush(store: StateStore) -> None:
+    from stream.state.buffered import BufferedStore
+
+    b = BufferedStore(store)
+    b.set("sg:{a}:v", b"1", ttl_s=100)
+    b.schedule("p0", "a", 10)
+    b.pair_set("sg:{a|b}:enc", {"b": [1]})
+    assert b.get("sg:{a}:v") == b"1" and store.get("sg:{a}:v") is None
+    assert b.due("p0", 20) == ["a"] and store.due("p0", 20) == []
+    assert b.pair_get("sg:{a|b}:enc") == {"b": [1]} and store.pair_get("sg:{a|b}:enc") is None
+    b.flush()
+    assert store.get("sg:{a}:v") == b"1" and store.due("p0", 20) == ["a"]
+    assert store.pair_get("sg:{a|b}:enc") == {"b": [1]}
+    b.set("sg:{a}:v", b"2")
+    b.cancel("p0", "a")
+    assert b.due("p0", 20) == []
+    b.discard()  # rolled back
+    assert b.get("sg:{a}:v") == b"1" and b.due("p0", 20) == ["a"]
