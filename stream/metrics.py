@@ -7,8 +7,14 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client import generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 __all__ = ["Metrics", "serve_http"]
 
@@ -59,7 +65,7 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
     /metrics (Prometheus text). Binds to loopback unless told otherwise."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             if self.path == "/metrics":
                 body = generate_latest(metrics.registry)
                 self._send(200, body, CONTENT_TYPE_LATEST)

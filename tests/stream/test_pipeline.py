@@ -76,9 +76,7 @@ def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
             alerts += p.process(recs[i : i + 10])
         results.append([(x.type, x.status, x.alert_id, x.ts_ms) for x in alerts])
     mem, red = results
-    assert [(t, s) for t, s, *_ in mem] == [
-        ("encounter", "open"),
-        ("ais_gap", "open"),
-        ("ais_gap", "closed"),
-    ]
+    got = [(t, s) for t, s, *_ in mem]
+    assert got.count(("encounter", "open")) == 1 and got.count(("loitering", "open")) == 2
+    assert [x for x in got if x[0] == "ais_gap"] == [("ais_gap", "open"), ("ais_gap", "closed")]
     assert mem == red
