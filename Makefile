@@ -1,6 +1,6 @@
 PY ?= python3
 
-.PHONY: install demo test lint bench zones
+.PHONY: install demo test lint bench zones zonemap
 
 install:
 	$(PY) -m pip install -q -e '.[dev]'
@@ -9,10 +9,12 @@ demo: install
 	seaguard demo
 
 test: install
+	bash scripts/ensure-redis.sh
 	$(PY) -m pytest -q
 
 lint:
 	$(PY) -m ruff check stream detectors config tests bench
+	$(PY) -m ruff format --check stream detectors config tests bench
 	$(PY) -m mypy
 
 bench:
@@ -20,3 +22,6 @@ bench:
 
 zones:
 	$(PY) -m stream.tools.build_zones
+
+zonemap:
+	seaguard zones map --out zones.png
