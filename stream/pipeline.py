@@ -192,6 +192,8 @@ class Pipeline:
                 entered = ()  # first seen inside a zone: it did not enter it (as far as we know)
             if entered or exited:
                 fix = replace(fix, entered=entered, exited=exited)
+            if r.mmsi is not None:
+                vs.static["mmsi"] = r.mmsi  # before the detectors: first-fix alerts carry it
             for det in self.detectors:
                 alerts.extend(det.on_fix(fix, vs, self.ctx))
             vs.last = {
@@ -202,8 +204,6 @@ class Pipeline:
                 "cog_deg": fix.cog_deg,
             }
             vs.n_fixes += 1
-            if r.mmsi is not None:
-                vs.static["mmsi"] = r.mmsi
             if r.ais_class and "ais_class" not in vs.static:
                 vs.static["ais_class"] = r.ais_class
         return alerts

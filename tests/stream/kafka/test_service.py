@@ -1,0 +1,218 @@
+"""Integration: the service against the real embedded broker and real Redis, as deployed."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from stream.app import build_pipeline
+from stream.kafka.publish import publish_json
+from stream.replay import load_records, replay
+from stream.settings import load_settings
+from stream.sim import simulate
+from stream.sinks import ListSink
+from tests.fixtures_kafka import KafkaEnv, wait_exit
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A simulated scenario and the alert ids an offline replay gives for it."""
+    positions, truth = simulate(["all"], seed=3, hours=8)
+    d = tmp_path_factory.mktemp("scn")
+    f = d / "positions.ndjson"
+    f.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in positions))
+    sink = ListSink()
+    replay(load_records([f]), build_pipeline(load_settings(env={})), sink)
+    return {
+        "positions": positions,
+        "truth": truth,
+        "ids": {a.alert_id for a in sink.alerts},
+        "alerts": sink.alerts,
+    }
+
+
+def publish(env: KafkaEnv, positions: list[dict[str, Any]]) -> int:
+    return publish_json(
+        (
+            (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
+            for r in positions
+        ),
+        env.settings,
+    )
+
+
+def test_end_to_end_same_alert_ids_as_replay(
+    kafka_env: KafkaEnv, scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(kafka_env, scenario["positions"])
+    p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p) == 0, kafka_env.logs[0].read_text()[-2000:]
+    alerts = kafka_env.alerts()
+    ids = {a["alert_id"] for a in alerts}
+    assert scenario["ids"] and ids == scenario["ids"]
+    types = {a["type"] for a in alerts}
+    assert {"crossing_pattern", "encounter", "ais_gap", "duplicate_identity"} <= types
+
+
+def test_crash_and_restart_loses_and_invents_nothing(
+    kafka_env: KafkaEnv, scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(kafka_env, scenario["positions"])
+    small = {"SEAGUARD_MAX_POLL_RECORDS": "300"}  # many small batches: the kill lands mid-stream
+    p = kafka_env.start_service(tmp_path, env=small)
+    deadline = time.monotonic() + 120
+    before: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and len(before) < 3:
+        time.sleep(1.0)
+        before = kafka_env.alerts(timeout_s=1.0)
+    p.send_signal(signal.SIGKILL)
+    p.wait(10)
+    assert 3 <= len({a["alert_id"] for a in before}) < len(scenario["ids"])
+    p2 = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p2) == 0, kafka_env.logs[-1].read_text()[-2000:]
+    ids = {a["alert_id"] for a in kafka_env.alerts()}
+    assert ids == scenario["ids"]  # after deduplication by id: nothing lost, nothing invented
+
+
+def test_two_instances_split_partitions_and_agree(
+    kafka_env: KafkaEnv, scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(kafka_env, scenario["positions"])
+    a = kafka_env.start_service(tmp_path, "--exit-when-idle", "8")
+    b = kafka_env.start_service(tmp_path, "--exit-when-idle", "8")
+    assert wait_exit(a) == 0 and wait_exit(b) == 0
+    logs = [lg.read_text() for lg in kafka_env.logs]
+    assigned = [[ln for ln in lg.splitlines() if "partitions assigned" in ln] for lg in logs]
+    assert all(assigned), "both instances were assigned partitions"
+    alerts = kafka_env.alerts()
+    assert {x["alert_id"] for x in alerts} == scenario["ids"]
+    # the rendezvous vessels sit on different partitions (keys hash to 2 and 0 of 4)
+    enc = [x for x in alerts if x["type"] == "encounter"]
+    assert {frozenset((e["vessel"], e["other_vessel"])) for e in enc} >= {
+        frozenset(("247990003", "538990004"))
+    }
+
+
+def test_sigterm_finishes_batch_commits_and_exits_zero(
+    kafka_env: KafkaEnv, scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(kafka_env, scenario["positions"][:2000])
+    p = kafka_env.start_service(tmp_path, "--http-port", "0")
+    time.sleep(8)
+    p.send_signal(signal.SIGTERM)
+    assert wait_exit(p, 30) == 0
+    assert "leaving the group" in kafka_env.logs[0].read_text()
+
+
+def test_bad_records_go_to_dead_letter_topic(kafka_env: KafkaEnv, tmp_path: Path) -> None:
+    from stream.kafka.clients import make_producer
+
+    prod = make_producer(kafka_env.settings)
+    bad = [
+        b'{"mmsi": 1, "ts": 17',
+        b"\x00\xff garbage",
+        b'{"mmsi": 237000001, "lat": 1}',
+        b'{"mmsi": 237000001, "ts": 1717236000, "lat": 95, "lon": 1}',
+    ]
+    for v in bad:
+        prod.send(kafka_env.settings.input_topic, key=b"k", value=v)
+    good = {"mmsi": 123456789, "ts": 1717236000, "lat": 35.45, "lon": 14.5, "sog": 10}
+    prod.send(kafka_env.settings.input_topic, key=b"123456789", value=orjson.dumps(good))
+    prod.flush()
+    prod.close()
+    p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p) == 0
+    dlq = kafka_env.messages(kafka_env.settings.dlq_topic)
+    assert sorted(m.value for m in dlq) == sorted(bad)  # original bytes, untouched
+    reasons = sorted(dict(m.headers)["seaguard.reason"].decode() for m in dlq)
+    assert reasons == ["json_invalid", "json_invalid", "lat_out_of_range", "missing_field:ts"]
+    for m in dlq:
+        assert set(dict(m.headers)) == {"seaguard.reason", "seaguard.detail", "seaguard.source"}
+    # the service kept going: the good record after the bad ones was processed
+    assert [a["type"] for a in kafka_env.alerts()] == ["invalid_identity"]
+
+
+def test_raw_nmea_topic_yields_alerts(kafka_env: KafkaEnv, tmp_path: Path) -> None:
+    from pyais.encode import encode_dict
+
+    from stream.kafka.clients import make_producer
+
+    prod = make_producer(kafka_env.settings)
+    t0 = 1717236000
+    lines: list[tuple[str, int]] = []
+    for i in range(30):  # an invalid MMSI, then a ship that jumps 40 nm and back
+        lines += [
+            (s, (t0 + 60 * i) * 1000)
+            for s in encode_dict(
+                {
+                    "type": 1,
+                    "mmsi": 12345678,
+                    "lat": 35.45,
+                    "lon": 14.5 + 0.003 * i,
+                    "speed": 10,
+                    "course": 90,
+                },
+                radio_channel="A",
+                talker_id="AI",
+            )
+        ]
+    lines += [
+        (s, t0 * 1000)
+        for s in encode_dict(
+            {
+                "type": 5,
+                "mmsi": 237000001,
+                "shipname": "NMEA TEST",
+                "callsign": "SV1",
+                "ship_type": 70,
+            },
+            radio_channel="A",
+            talker_id="AI",
+            seq_id=1,
+        )
+    ]
+    for s, ts in lines:
+        prod.send(kafka_env.settings.nmea_topic, key=b"nmea", value=s.encode(), timestamp_ms=ts)
+    prod.flush()
+    prod.close()
+    p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p) == 0
+    alerts = kafka_env.alerts()
+    assert [(a["type"], a["vessel"]) for a in alerts] == [("invalid_identity", "12345678")]
+    assert alerts[0]["ts"].startswith("2024-06-01T10:00")  # the Kafka record timestamp
+
+
+def test_interop_with_librdkafka_client(
+    kafka_env: KafkaEnv, scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    confluent_kafka = pytest.importorskip("confluent_kafka")
+    s = kafka_env.settings
+    prod = confluent_kafka.Producer({"bootstrap.servers": s.bootstrap_servers})
+    vessels = [r for r in scenario["positions"] if r.get("mmsi") == 12345678]
+    assert vessels
+    for r in vessels:
+        prod.produce(s.input_topic, key=str(r["mmsi"]).encode(), value=orjson.dumps(r))
+    prod.flush(30)
+    p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p) == 0
+    cons = confluent_kafka.Consumer(
+        {
+            "bootstrap.servers": s.bootstrap_servers,
+            "group.id": "interop-reader",
+            "auto.offset.reset": "earliest",
+        }
+    )
+    cons.subscribe([s.alert_topic])
+    got: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not got:
+        m = cons.poll(1.0)
+        if m is not None and m.error() is None:
+            got.append(orjson.loads(m.value()))
+    cons.close()
+    assert got and got[0]["type"] == "invalid_identity" and got[0]["mmsi"] == 12345678
