@@ -11,6 +11,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
+COAST_SPACING_M = 250.0
+FINE_SHORE_M = 20_000.0
 HYSTERESIS_M = 1000.0  # exit only 1 km outside a zone (GFW ports: 3 km in / 4 km out)
 
 
@@ -80,10 +83,8 @@ class ZoneSet:
         self.hysteresis_m = hysteresis_m
         self._poly_idx = np.array([i for i, z in enumerate(zones) if not z.is_line], dtype=np.int64)
         self._line_idx = np.array([i for i, z in enumerate(zones) if z.is_line], dtype=np.int64)
-        polys = [zones[i].geometry for i in self._poly_idx]
-        for g in polys:
-            shapely.prepare(g)
-        self._poly_tree = shapely.STRtree(polys)
+        for i in self._poly_idx:
+            shapely.prepare(zones[i].geometry)
         self._line_tree = shapely.STRtree([zones[i].geometry for i in self._line_idx])
         self.land = land
         self._land_parts: list[BaseGeometry] = []
@@ -91,7 +92,6 @@ class ZoneSet:
         if land is not None and not land.is_empty:
             parts = list(getattr(land, "geoms", [land]))
             self._land_parts = [to_metric(p) for p in parts]
-            self._land_tree = shapely.STRtree(self._land_parts)
             self._land_box = land.bounds
 
     @classmethod
@@ -101,66 +101,107 @@ class ZoneSet:
     def __len__(self) -> int:
         return len(self.zones)
 
-    @cached_property
-    def _outer_tree(self) -> shapely.STRtree:
-        # Exit hysteresis: a vessel leaves a zone only once it is this far outside it.
-        outer = [
-            buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2) for i in self._poly_idx
-        ]
-        for g in outer:
-            shapely.prepare(g)
-        return shapely.STRtree(outer)
-
-    # -- point queries ----------------------------------------------------------------------
     def contains(
         self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False
     ) -> tuple[I64, I64]:
-        """(point index, zone index) pairs of polygon zones containing each point."""
-        pts = shapely.points(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
-        if len(self._poly_idx) == 0 or len(pts) == 0:
-            e = np.empty(0, dtype=np.int64)
+        """(point index, zone index) pairs of polygon zones containing each point.
+
+        Per zone: a numpy bounding-box mask, then shapely's vectorised ``contains_xy`` on the
+        prepared polygon for the candidates only. No Point objects are created; this is
+        many times faster than an STRtree query of point geometries (see bench/).
+        """
+        x = np.asarray(lon, dtype=np.float64)
+        y = np.asarray(lat, dtype=np.float64)
+        e = np.empty(0, dtype=np.int64)
+        if len(self._poly_idx) == 0 or x.size == 0:
             return e, e
-        tree = self._outer_tree if outer else self._poly_tree
-        pi, gi = tree.query(pts, predicate="intersects")
-        order = np.lexsort((gi, pi))
-        return pi[order].astype(np.int64), self._poly_idx[gi[order]]
+        geoms = self._outer_geoms if outer else self._poly_geoms
+        pi: list[I64] = []
+        zi: list[I64] = []
+        for k, (g, (x0, y0, x1, y1)) in enumerate(geoms):
+            m = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+            if m.size == 0:
+                continue
+            hit = m[shapely.contains_xy(g, x[m], y[m])]
+            if hit.size:
+                pi.append(hit)
+                zi.append(np.full(hit.size, self._poly_idx[k], dtype=np.int64))
+        if not pi:
+            return e, e
+        p_all, z_all = np.concatenate(pi), np.concatenate(zi)
+        order = np.lexsort((z_all, p_all))
+        return p_all[order], z_all[order]
+
+    @cached_property
+    def _poly_geoms(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
+        return [(self.zones[i].geometry, self.zones[i].geometry.bounds) for i in self._poly_idx]
+
+    @cached_property
+    def _outer_geoms(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
+        # Exit hysteresis: a vessel leaves a zone only once it is this far outside it.
+        out = []
+        for i in self._poly_idx:
+            g = buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2)
+            shapely.prepare(g)
+            out.append((g, g.bounds))
+        return out
 
     def dist_shore_m(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> F64:
-        """Signed metric distance to the coastline: > 0 at sea, < 0 inland, NaN off coverage."""
+        """Signed metric distance to the coastline: > 0 at sea, < 0 inland, NaN off coverage.
+
+        Inside/outside comes from the prepared land polygon (vectorised ``contains_xy``); the
+        distance from a KD-tree of coastline points 250 m apart in the metric CRS (error
+        under 125 m, far below every threshold that uses it), and beyond 20 km from a coarser
+        tree (error under 2.5 km).
+        """
         lon_a = np.asarray(lon, dtype=np.float64)
         lat_a = np.asarray(lat, dtype=np.float64)
         out = np.full(lon_a.shape, np.nan)
         if self._land_box is None or lon_a.size == 0:
             return out
         x0, y0, x1, y1 = self._land_box
-        cov = (lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1)
-        if not cov.any():
+        cov = np.flatnonzero((lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1))
+        if cov.size == 0:
             return out
+        tree, coarse, land = self._coast_index
         x, y = to_metric_xy(lon_a[cov], lat_a[cov])
-        pts = shapely.points(x, y)
-        (pi, gi), d = self._land_tree.query_nearest(pts, return_distance=True, all_matches=False)
-        dist = np.empty(len(pts))
-        dist[pi] = d
-        inland = np.flatnonzero(dist == 0.0)
-        if inland.size:
-            # Depth inland: distance from the point to its land part's coastline.
-            gi_of = np.empty(len(pts), dtype=np.int64)
-            gi_of[pi] = gi
-            bounds = shapely.boundary(np.asarray(self._land_parts, dtype=object)[gi_of[inland]])
-            dist[inland] = -shapely.distance(pts[inland], bounds)
+        xy = np.column_stack([x, y])
+        dist, _ = tree.query(xy, distance_upper_bound=FINE_SHORE_M)
+        far = ~np.isfinite(dist)
+        if far.any():  # beyond 20 km: 5 km spacing is plenty (no threshold lives out there)
+            dist[far] = coarse.query(xy[far])[0]
+        inland = shapely.contains_xy(land, lon_a[cov], lat_a[cov])
+        dist[inland] = -dist[inland]
         out[cov] = dist
-        ww = self._waterways
-        if ww is not None and cov.any():
+        for g, (wx0, wy0, wx1, wy1) in self._waterways:
             # Canals the coarse land data fills in count as water at the shore.
-            pts_ll = shapely.points(lon_a, lat_a)
-            pi_w, _ = ww.query(pts_ll, predicate="intersects")
-            out[np.unique(pi_w)] = 0.0
+            cx, cy = lon_a[cov], lat_a[cov]
+            m = np.flatnonzero((cx >= wx0) & (cx <= wx1) & (cy >= wy0) & (cy <= wy1))
+            if m.size:
+                out[cov[m[shapely.contains_xy(g, cx[m], cy[m])]]] = 0.0
         return out
 
     @cached_property
-    def _waterways(self) -> shapely.STRtree | None:
-        geoms = [z.geometry for z in self.zones if z.kind == "waterway"]
-        return shapely.STRtree(geoms) if geoms else None
+    def _coast_index(self) -> tuple[Any, Any, BaseGeometry]:
+        from scipy.spatial import cKDTree
+
+        assert self.land is not None
+        coast = shapely.segmentize(
+            shapely.boundary(shapely.MultiPolygon(self._land_parts)), COAST_SPACING_M
+        )
+        land = self.land
+        shapely.prepare(land)
+        pts = shapely.get_coordinates(coast)
+        return cKDTree(pts), cKDTree(pts[::20]), land
+
+    @cached_property
+    def _waterways(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
+        out = []
+        for z in self.zones:
+            if z.kind == "waterway":
+                shapely.prepare(z.geometry)
+                out.append((z.geometry, z.geometry.bounds))
+        return out
 
     def lookup(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> GeoAnswer:
         ip, iz = self.contains(lon, lat)

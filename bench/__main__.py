@@ -1,0 +1,233 @@
+"""Benchmarks, each reported as a ratio against a baseline measured in the same run.
+
+    python -m bench all            # everything below, results to bench/RESULTS.md
+    python -m bench geofence       # engine vs naive per-point loop vs GeoPandas sjoin
+    python -m bench pipeline       # decode floor vs geofence vs full pipeline (replay)
+    python -m bench memory         # state bytes per tracked vessel
+    python -m bench kafka          # consume rate through the embedded broker
+
+Sizes can be reduced for a quick look: --scale 0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.workload import points, tracks
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def _t(fn: Any, *a: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    r = fn(*a)
+    return time.perf_counter() - t0, r
+
+
+def bench_geofence(scale: float) -> dict[str, Any]:
+    import shapely
+    from shapely.geometry import Point
+
+    from stream.zoneload import load_zoneset
+
+    zs = load_zoneset()
+    zs.lookup([25.0], [37.0])  # build indexes once
+    n = int(1_000_000 * scale)
+    lon, lat = points(n)
+    t_engine, _ = _t(zs.contains, lon, lat)
+    # naive: json-free but per-point Python loop over every zone (prepared geometries)
+    polys = [z.geometry for z in zs.zones if not z.is_line]
+    for g in polys:
+        shapely.prepare(g)
+    m = min(n, int(20_000 * max(scale, 0.1)))
+
+    def naive() -> int:
+        hits = 0
+        for x, y in zip(lon[:m].tolist(), lat[:m].tolist(), strict=True):
+            p = Point(x, y)
+            for g in polys:
+                if g.contains(p):
+                    hits += 1
+        return hits
+
+    t_naive, _ = _t(naive)
+    res: dict[str, Any] = {
+        "positions": n,
+        "engine_s": round(t_engine, 3),
+        "engine_pos_per_s": round(n / t_engine),
+        "naive_pos_per_s": round(m / t_naive),
+        "naive_sample": m,
+        "ratio_engine_vs_naive": round((n / t_engine) / (m / t_naive), 1),
+    }
+    try:
+        import geopandas as gpd
+
+        zones_gdf = gpd.GeoDataFrame({"zid": range(len(polys))}, geometry=polys, crs=4326)
+        t_build, pts = _t(lambda: gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326))
+        t_sjoin, _ = _t(lambda: gpd.sjoin(pts, zones_gdf, predicate="within", how="inner"))
+        res.update(
+            geopandas_s=round(t_build + t_sjoin, 3),
+            geopandas_pos_per_s=round(n / (t_build + t_sjoin)),
+            ratio_engine_vs_geopandas=round((t_build + t_sjoin) / t_engine, 2),
+        )
+    except ImportError:
+        res["geopandas"] = "not installed (pip install 'seaguard[bench]')"
+    return res
+
+
+def bench_pipeline(scale: float) -> dict[str, Any]:
+    from stream.app import build_pipeline
+    from stream.decode.jsondec import decode_json_record
+    from stream.settings import load_settings
+    from stream.sinks import ListSink
+
+    n = int(2_000_000 * scale)
+    v = max(100, int(20_000 * scale))
+    lines = tracks(n, v)
+
+    def floor() -> list[Any]:
+        out: list[Any] = []
+        for ln in lines:
+            r = decode_json_record(ln)
+            if isinstance(r, list):
+                out.extend(r)
+        return out
+
+    t_floor, recs = _t(floor)
+    recs.sort(key=lambda r: r.ts_ms)
+    zs = build_pipeline(load_settings(env={})).zones
+    lon = np.fromiter((r.lon for r in recs if hasattr(r, "lon")), float)
+    lat = np.fromiter((r.lat for r in recs if hasattr(r, "lat")), float)
+    t_geo, _ = _t(zs.lookup, lon, lat)
+    pl = build_pipeline(load_settings(env={}))
+    sink = ListSink()
+
+    def full() -> None:
+        for i in range(0, len(recs), 5000):
+            for a in pl.process(recs[i : i + 5000]):
+                sink.add(a)
+
+    t_pipe, _ = _t(full)
+    total_pipe = t_floor + t_pipe
+    return {
+        "records": len(lines),
+        "vessels": v,
+        "floor_decode_rec_per_s": round(len(lines) / t_floor),
+        "geofence_pos_per_s": round(len(lon) / t_geo),
+        "pipeline_rec_per_s": round(len(lines) / total_pipe),
+        "ratio_pipeline_vs_floor": round(t_floor / total_pipe, 3),
+        "alerts": len(sink.alerts),
+    }
+
+
+def bench_memory(scale: float) -> dict[str, Any]:
+    import tracemalloc
+
+    from stream.app import build_pipeline
+    from stream.decode.jsondec import decode_json_record
+    from stream.replay import load_records  # noqa: F401 - keep imports out of the measurement
+    from stream.settings import load_settings
+
+    out: dict[str, Any] = {}
+    for vessels in (int(20_000 * scale), int(200_000 * scale)):
+        lines = tracks(vessels * 3, vessels)
+        recs = [r for ln in lines for r in (decode_json_record(ln) or [])]  # type: ignore[union-attr]
+        recs.sort(key=lambda r: r.ts_ms)
+        pl = build_pipeline(load_settings(env={}))
+        tracemalloc.start()
+        base = tracemalloc.take_snapshot()
+        for i in range(0, len(recs), 5000):
+            pl.process(recs[i : i + 5000])
+        snap = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        used = sum(s.size_diff for s in snap.compare_to(base, "filename"))
+        out[f"bytes_per_vessel_{vessels}"] = round(used / vessels)
+    return out
+
+
+def bench_kafka(scale: float) -> dict[str, Any]:
+    import threading
+
+    import orjson
+
+    from stream.kafka.broker import EmbeddedBroker
+    from stream.kafka.clients import create_topics
+    from stream.kafka.publish import publish_json
+    from stream.service import Service
+    from stream.settings import load_settings
+
+    n = int(200_000 * scale)
+    lines = tracks(n, max(100, int(2000 * scale)))
+    with EmbeddedBroker() as b:
+        s = load_settings(env={}, bootstrap_servers=b.bootstrap, group_id="bench")
+        create_topics(s, {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1})
+        t_pub, _ = _t(
+            publish_json,
+            (
+                (orjson.loads(x)["mmsi"].__str__().encode() if b'"mmsi"' in x else b"x", x, 0)
+                for x in lines
+            ),
+            s,
+        )
+        svc = Service(s, live=False, exit_when_idle_s=3.0)
+        t0 = time.perf_counter()
+        th = threading.Thread(target=svc.run)
+        th.start()
+        th.join()
+        t_run = time.perf_counter() - t0 - 3.0 - 3.0  # minus idle exit and group join
+    return {
+        "records": len(lines),
+        "produce_msg_per_s": round(len(lines) / t_pub),
+        "service_msg_per_s": round(len(lines) / max(t_run, 1e-3)),
+    }
+
+
+BENCHES = {
+    "geofence": bench_geofence,
+    "pipeline": bench_pipeline,
+    "memory": bench_memory,
+    "kafka": bench_kafka,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("which", nargs="?", default="all", choices=["all", *BENCHES])
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
+    args = ap.parse_args(argv)
+    names = list(BENCHES) if args.which == "all" else [args.which]
+    results: dict[str, Any] = {}
+    for n in names:
+        print(f"running {n} ...", file=sys.stderr)
+        results[n] = BENCHES[n](args.scale)
+        print(json.dumps({n: results[n]}, indent=1))
+    if not args.no_write:
+        import numpy
+        import shapely
+
+        head = (
+            f"# Benchmark results\n\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+            f"`python -m bench {args.which} --scale {args.scale}`; {platform.processor() or platform.machine()}, "
+            f"Python {platform.python_version()}, shapely {shapely.__version__}, numpy {numpy.__version__}.\n"
+            "Ratios compare rates measured in the same run.\n\n"
+        )
+        RESULTS.write_text(head + "```json\n" + json.dumps(results, indent=2) + "\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
