@@ -39,7 +39,8 @@ def _patches(ax: Any, geom: BaseGeometry, **kw: Any) -> None:
         for ring in [p.exterior, *p.interiors]:
             xy = list(ring.coords)
             verts += xy
-            codes += [MPath.MOVETO] + [MPath.LINETO] * (len(xy) - 2) + [MPath.CLOSEPOLY]
+            codes += [int(MPath.MOVETO)] + [int(MPath.LINETO)] * (len(xy) - 2)
+            codes += [int(MPath.CLOSEPOLY)]
         ax.add_patch(PathPatch(MPath(verts, codes), **kw))
 
 
