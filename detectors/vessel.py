@@ -18,6 +18,7 @@ __all__ = [
 SMALL_CRAFT_LENGTH_M = 24.0
 _SMALL_TYPES = frozenset({0, 36, 37})  # not available / sailing / pleasure craft
 _LARGE_TYPES = range(60, 90)  # passenger, cargo, tanker
+_WORKING_TYPES = frozenset([30, 31, 32, 33, 34, 35, *range(50, 60)])
 
 
 def ship_type_group(ship_type: int | None) -> str:
@@ -49,15 +50,18 @@ def is_unidentified(static: dict[str, Any]) -> bool:
 
 
 def is_small_craft(static: dict[str, Any]) -> bool:
-    """Small or unidentified: no static data, Class B, pleasure/sailing/unknown type, < 24 m."""
+    """Small or unidentified craft, the kind that carries people across a sea border: no
+    static data at all, or Class B / pleasure / sailing / unknown type / under 24 m (ISO 8666).
+    Identified working vessels (fishing, tugs, pilots, SAR, law enforcement, 30-59) are not:
+    a named trawler crossing a median line while fishing is routine."""
     if is_unidentified(static):
         return True
+    st = static.get("ship_type")
+    if st in _LARGE_TYPES or (isinstance(st, int) and st in _WORKING_TYPES):
+        return False
     length = static.get("length_m")
     if isinstance(length, int | float) and length > 0:
         return bool(length < SMALL_CRAFT_LENGTH_M)
-    st = static.get("ship_type")
-    if st in _LARGE_TYPES:
-        return False
     if static.get("ais_class") == "B":
         return True
     return st is None or st in _SMALL_TYPES
