@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import sys
 import time
@@ -219,13 +220,19 @@ def main(argv: list[str] | None = None) -> int:
         import numpy
         import shapely
 
-        head = (
-            f"# Benchmark results\n\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-            f"`python -m bench {args.which} --scale {args.scale}`; {platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}, shapely {shapely.__version__}, numpy {numpy.__version__}.\n"
-            "Ratios compare rates measured in the same run.\n\n"
-        )
-        RESULTS.write_text(head + "```json\n" + json.dumps(results, indent=2) + "\n```\n")
+        store = RESULTS.with_suffix(".json")
+        all_results = json.loads(store.read_text()) if store.exists() else {}
+        when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        for n, r in results.items():
+            all_results[n] = {"measured": when, "scale": args.scale, **r}
+        store.write_text(json.dumps(all_results, indent=2) + "\n")
+        head = (f"# Benchmark results\n\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
+                f"Python {platform.python_version()}, shapely {shapely.__version__}, "
+                f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S`; "
+                "ratios compare rates measured in the same run.\n\n")
+        body = "".join(f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n"
+                       for n, r in all_results.items())
+        RESULTS.write_text(head + body)
     return 0
 
 

@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from stream.errors import ConfigError
+from stream.settings import Secret, load_settings
+
+
+def test_precedence_cli_over_env_over_file_over_defaults(tmp_path: Path) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text('[kafka]\ngroup_id = "from-file"\ninput_topic = "file.topic"\n'
+                 '[detectors.ais_gap]\nmin_gap_s = 600\n')
+    s = load_settings(f, env={"SEAGUARD_GROUP_ID": "from-env"}, alert_topic="from-cli")
+    assert s.group_id == "from-env" and s.input_topic == "file.topic"
+    assert s.alert_topic == "from-cli" and s.dlq_topic == "ais.positions.dlq"  # default
+    assert s.detector_params["ais_gap"] == {"min_gap_s": 600}
+    assert load_settings(env={}).group_id == "seaguard"
+
+
+def test_secrets_are_masked_and_passed_through() -> None:
+    s = load_settings(env={"SEAGUARD_SASL_PASSWORD": "hunter2",
+                           "SEAGUARD_REDIS_URL": "rediss://:pw@redis:6380/0",
+                           "SEAGUARD_SECURITY_PROTOCOL": "SASL_SSL",
+                           "SEAGUARD_SASL_MECHANISM": "SCRAM-SHA-512",
+                           "SEAGUARD_SASL_USERNAME": "seaguard",
+                           "SEAGUARD_SSL_CAFILE": "/etc/ca.pem"})
+    assert isinstance(s.sasl_password, Secret)
+    text = repr(s) + str(s.safe_dict())
+    assert "hunter2" not in text and ":pw@" not in text
+    kw = s.kafka_security()
+    assert kw == {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512",
+                  "sasl_plain_username": "seaguard", "sasl_plain_password": "hunter2",
+                  "ssl_cafile": "/etc/ca.pem"}
+    assert s.redis_url.get().startswith("rediss://")
+
+
+def test_bad_settings_are_clear_errors(tmp_path: Path) -> None:
+    f = tmp_path / "bad.toml"
+    f.write_text("[nonsense]\nx = 1\n")
+    with pytest.raises(ConfigError, match="unknown settings section"):
+        load_settings(f, env={})
+    f.write_text("[kafka\n")
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
+        load_settings(f, env={})
+    with pytest.raises(ConfigError, match="not valid"):
+        load_settings(env={"SEAGUARD_HTTP_PORT": "eighty"})
+
+
+def test_unknown_detector_parameter_is_rejected(tmp_path: Path) -> None:
+    from detectors.registry import build_detectors
+
+    with pytest.raises(ConfigError, match="unknown parameters"):
+        build_detectors(["ais_gap"], {"ais_gap": {"min_gap_hours": 3}})
+
+
+def test_help_shows_no_secret_flag() -> None:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "stream", "run", "--help"], capture_output=True,
+                       text=True, env={"SEAGUARD_SASL_PASSWORD": "hunter2", "PATH": ""})
+    assert r.returncode == 0 and "hunter2" not in r.stdout and "--redis-url" not in r.stdout
+
+
+def test_docker_compose_has_kafka_redis_two_instances_and_publisher() -> None:
+    yaml = pytest.importorskip("yaml")
+    doc = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+    svc = doc["services"]
+    assert {"kafka", "redis", "topics", "seaguard-1", "seaguard-2", "publisher"} <= set(svc)
+    assert svc["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"  # KRaft
+    for name in ("seaguard-1", "seaguard-2"):
+        assert svc[name]["environment"]["SEAGUARD_GROUP_ID"] == "seaguard"
+        assert svc[name]["environment"]["SEAGUARD_STATE_BACKEND"] == "redis"
