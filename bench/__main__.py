@@ -226,12 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         for n, r in results.items():
             all_results[n] = {"measured": when, "scale": args.scale, **r}
         store.write_text(json.dumps(all_results, indent=2) + "\n")
-        head = (f"# Benchmark results\n\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
-                f"Python {platform.python_version()}, shapely {shapely.__version__}, "
-                f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S`; "
-                "ratios compare rates measured in the same run.\n\n")
-        body = "".join(f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n"
-                       for n, r in all_results.items())
+        head = (
+            f"# Benchmark results\n\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
+            f"Python {platform.python_version()}, shapely {shapely.__version__}, "
+            f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S`; "
+            "ratios compare rates measured in the same run.\n\n"
+        )
+        body = "".join(
+            f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n" for n, r in all_results.items()
+        )
         RESULTS.write_text(head + body)
     return 0
 

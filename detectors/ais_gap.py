@@ -41,6 +41,15 @@ class AisGapParams:
     min_sog_kn: float = 0.5  # a vessel moored or anchored that drops out is not "going dark"
 
 
+def _last_fix(last: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ts": iso(last["ts_ms"]),
+        "lat": last["lat"],
+        "lon": last["lon"],
+        "sog_kn": last.get("sog_kn"),
+    }
+
+
 class AisGapDetector(Detector):
     name = "ais_gap"
     params: AisGapParams
@@ -120,12 +129,7 @@ class AisGapDetector(Detector):
                 summary=f"{describe_vessel(vs.vessel, vs.static)} stopped transmitting AIS at sea "
                 f"at {iso(last['ts_ms'])} and has been silent for {silent_h:.1f} h.",
                 evidence={
-                    "last_fix": {
-                        "ts": iso(last["ts_ms"]),
-                        "lat": last["lat"],
-                        "lon": last["lon"],
-                        "sog_kn": last.get("sog_kn"),
-                    },
+                    "last_fix": _last_fix(last),
                     "dist_shore_m": last.get("shore_m"),
                     "silent_s": silent_h * 3600,
                 },
@@ -153,12 +157,7 @@ class AisGapDetector(Detector):
             f"({iso(last['ts_ms'])} to {iso(fix.ts_ms)}) and reappeared "
             f"{d / M_PER_NM:.1f} nm away ({implied:.1f} kn implied).",
             evidence={
-                "last_fix": {
-                    "ts": iso(last["ts_ms"]),
-                    "lat": last["lat"],
-                    "lon": last["lon"],
-                    "sog_kn": last.get("sog_kn"),
-                },
+                "last_fix": _last_fix(last),
                 "reappeared": {"ts": iso(fix.ts_ms), "lat": fix.lat, "lon": fix.lon},
                 "gap_s": gap_s,
                 "dist_m": round(d),

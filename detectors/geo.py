@@ -11,6 +11,7 @@ __all__ = [
     "EARTH_RADIUS_M",
     "KN_PER_MPS",
     "M_PER_NM",
+    "destination",
     "haversine_m",
     "haversine_m_vec",
     "initial_bearing_deg",
@@ -38,6 +39,18 @@ def haversine_m_vec(
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     out: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     return out
+
+
+def destination(lon: float, lat: float, bearing_deg: float, dist_m: float) -> tuple[float, float]:
+    """The point ``dist_m`` from (lon, lat) along ``bearing_deg`` on the sphere."""
+    d = dist_m / EARTH_RADIUS_M
+    b = math.radians(bearing_deg)
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
+    return math.degrees(l2), math.degrees(p2)
 
 
 def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -72,6 +72,34 @@ class ZoneEventsDetector(Detector):
         st[key] = ts_ms
         return False
 
+    def _transition(
+        self,
+        type_: str,
+        verb: str,
+        severity: str,
+        zid: str,
+        fix: Fix,
+        vs: VesselState,
+        ctx: Context,
+    ) -> Alert:
+        z = ctx.zones.by_id[zid]
+        return self.alert(
+            type_,
+            vs,
+            status="closed",
+            severity=severity,
+            ts_ms=fix.ts_ms,
+            start_ms=fix.ts_ms,
+            end_ms=fix.ts_ms,
+            lat=fix.lat,
+            lon=fix.lon,
+            zone_ids=(zid,),
+            key=zid,
+            summary=f"{describe_vessel(vs.vessel, vs.static)} {verb} {z.name} ({z.kind}) at "
+            f"{iso(fix.ts_ms)}.",
+            evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
+        )
+
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.entered or fix.exited or vs.zones):
             return []
@@ -81,46 +109,12 @@ class ZoneEventsDetector(Detector):
         for zid in fix.entered:
             rule = self._rule(ctx, zid, vs)
             if rule and rule.entry and not self._cool(st, f"e:{zid}", fix.ts_ms):
-                z = ctx.zones.by_id[zid]
-                out.append(
-                    self.alert(
-                        "zone_entry",
-                        vs,
-                        status="closed",
-                        severity=rule.entry,
-                        ts_ms=fix.ts_ms,
-                        start_ms=fix.ts_ms,
-                        end_ms=fix.ts_ms,
-                        lat=fix.lat,
-                        lon=fix.lon,
-                        zone_ids=(zid,),
-                        key=zid,
-                        summary=f"{who} entered {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
-                        evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
-                    )
-                )
+                out.append(self._transition("zone_entry", "entered", rule.entry, zid, fix, vs, ctx))
         for zid in fix.exited:
             rule = self._rule(ctx, zid, vs)
             st.pop(f"d:{zid}", None)
             if rule and rule.exit and not self._cool(st, f"x:{zid}", fix.ts_ms):
-                z = ctx.zones.by_id[zid]
-                out.append(
-                    self.alert(
-                        "zone_exit",
-                        vs,
-                        status="closed",
-                        severity=rule.exit,
-                        ts_ms=fix.ts_ms,
-                        start_ms=fix.ts_ms,
-                        end_ms=fix.ts_ms,
-                        lat=fix.lat,
-                        lon=fix.lon,
-                        zone_ids=(zid,),
-                        key=zid,
-                        summary=f"{who} left {z.name} ({z.kind}) at {iso(fix.ts_ms)}.",
-                        evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
-                    )
-                )
+                out.append(self._transition("zone_exit", "left", rule.exit, zid, fix, vs, ctx))
         for zid, since in vs.zones.items():
             rule = self._rule(ctx, zid, vs)
             if not rule or not rule.dwell or st.get(f"d:{zid}") == since:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-from detectors.geo import EARTH_RADIUS_M, M_PER_NM
+from detectors.geo import M_PER_NM, destination
 from stream.models import Position, StaticData
 from stream.timeutil import parse_ts_ms
 
 T0 = parse_ts_ms("2024-06-01T10:00:00Z")  # daytime in the Aegean
 
 
-def move(lon: float, lat: float, bearing_deg: float, dist_m: float) -> tuple[float, float]:
-    """Destination point on the sphere."""
-    d = dist_m / EARTH_RADIUS_M
-    b = math.radians(bearing_deg)
-    p1, l1 = math.radians(lat), math.radians(lon)
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(
-        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
-    )
-    return math.degrees(l2), math.degrees(p2)
+move = destination
 
 
 def line(

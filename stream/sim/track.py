@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from detectors.geo import EARTH_RADIUS_M, M_PER_NM, haversine_m, initial_bearing_deg
+from detectors.geo import M_PER_NM, destination, haversine_m, initial_bearing_deg
 
 __all__ = ["Reporter", "Vessel", "destination", "sail", "stay"]
 
@@ -16,17 +15,6 @@ __all__ = ["Reporter", "Vessel", "destination", "sail", "stay"]
 # one fix per 30-60 s; the simulator emits the thinned rate to keep files small.
 REPORT_S = {"A": 30.0, "B": 60.0, "A_anchor": 180.0, "B_slow": 180.0}
 GPS_NOISE_M = 8.0
-
-
-def destination(lon: float, lat: float, bearing_deg: float, dist_m: float) -> tuple[float, float]:
-    d = dist_m / EARTH_RADIUS_M
-    b = math.radians(bearing_deg)
-    p1, l1 = math.radians(lat), math.radians(lon)
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(
-        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
-    )
-    return math.degrees(l2), math.degrees(p2)
 
 
 @dataclass

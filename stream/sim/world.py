@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from detectors.geo import destination
 from stream.sim.routing import sea_route
-from stream.sim.track import Reporter, Vessel, destination, sail, stay
+from stream.sim.track import Reporter, Vessel, sail, stay
 from stream.timeutil import iso, parse_ts_ms
 
 __all__ = ["SCENARIOS", "World", "simulate"]

@@ -78,8 +78,6 @@ def test_batch_equals_single_point_answers(pts: list[tuple[float, float]]) -> No
         # and the answer agrees with shapely's own predicate, zone by zone (interior: a point
         # exactly on a zone's edge is outside, as with GeoPandas' "within")
         expect = sorted(
-            k
-            for k, z in enumerate(zs.zones)
-            if not z.is_line and z.geometry.contains(Point(x, y))
+            k for k, z in enumerate(zs.zones) if not z.is_line and z.geometry.contains(Point(x, y))
         )
         assert sorted(per_point[i]) == expect

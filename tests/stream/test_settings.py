@@ -8,8 +8,10 @@ from stream.settings import Secret, load_settings
 
 def test_precedence_cli_over_env_over_file_over_defaults(tmp_path: Path) -> None:
     f = tmp_path / "s.toml"
-    f.write_text('[kafka]\ngroup_id = "from-file"\ninput_topic = "file.topic"\n'
-                 '[detectors.ais_gap]\nmin_gap_s = 600\n')
+    f.write_text(
+        '[kafka]\ngroup_id = "from-file"\ninput_topic = "file.topic"\n'
+        "[detectors.ais_gap]\nmin_gap_s = 600\n"
+    )
     s = load_settings(f, env={"SEAGUARD_GROUP_ID": "from-env"}, alert_topic="from-cli")
     assert s.group_id == "from-env" and s.input_topic == "file.topic"
     assert s.alert_topic == "from-cli" and s.dlq_topic == "ais.positions.dlq"  # default
@@ -18,19 +20,27 @@ def test_precedence_cli_over_env_over_file_over_defaults(tmp_path: Path) -> None
 
 
 def test_secrets_are_masked_and_passed_through() -> None:
-    s = load_settings(env={"SEAGUARD_SASL_PASSWORD": "hunter2",
-                           "SEAGUARD_REDIS_URL": "rediss://:pw@redis:6380/0",
-                           "SEAGUARD_SECURITY_PROTOCOL": "SASL_SSL",
-                           "SEAGUARD_SASL_MECHANISM": "SCRAM-SHA-512",
-                           "SEAGUARD_SASL_USERNAME": "seaguard",
-                           "SEAGUARD_SSL_CAFILE": "/etc/ca.pem"})
+    s = load_settings(
+        env={
+            "SEAGUARD_SASL_PASSWORD": "hunter2",
+            "SEAGUARD_REDIS_URL": "rediss://:pw@redis:6380/0",
+            "SEAGUARD_SECURITY_PROTOCOL": "SASL_SSL",
+            "SEAGUARD_SASL_MECHANISM": "SCRAM-SHA-512",
+            "SEAGUARD_SASL_USERNAME": "seaguard",
+            "SEAGUARD_SSL_CAFILE": "/etc/ca.pem",
+        }
+    )
     assert isinstance(s.sasl_password, Secret)
     text = repr(s) + str(s.safe_dict())
     assert "hunter2" not in text and ":pw@" not in text
     kw = s.kafka_security()
-    assert kw == {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512",
-                  "sasl_plain_username": "seaguard", "sasl_plain_password": "hunter2",
-                  "ssl_cafile": "/etc/ca.pem"}
+    assert kw == {
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "seaguard",
+        "sasl_plain_password": "hunter2",
+        "ssl_cafile": "/etc/ca.pem",
+    }
     assert s.redis_url.get().startswith("rediss://")
 
 
@@ -57,8 +67,12 @@ def test_help_shows_no_secret_flag() -> None:
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "stream", "run", "--help"], capture_output=True,
-                       text=True, env={"SEAGUARD_SASL_PASSWORD": "hunter2", "PATH": ""})
+    r = subprocess.run(
+        [sys.executable, "-m", "stream", "run", "--help"],
+        capture_output=True,
+        text=True,
+        env={"SEAGUARD_SASL_PASSWORD": "hunter2", "PATH": ""},
+    )
     assert r.returncode == 0 and "hunter2" not in r.stdout and "--redis-url" not in r.stdout
 
 

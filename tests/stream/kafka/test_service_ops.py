@@ -25,7 +25,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=5) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
@@ -36,18 +36,37 @@ def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path
     vessel's gap alert opens while it is still silent. Metrics count records and alerts."""
     trk = line("247000001", 14.5, 35.45, 90, 10, 200, dt_s=10, t0_ms=T0)  # 33 min, regular
     bad = [(b"x", b"not json", T0)]
-    items = [(p.vessel.encode(), orjson.dumps({"mmsi": p.mmsi, "ts_ms": p.ts_ms, "lat": p.lat,
-                                               "lon": p.lon, "sog": p.sog_kn}), p.ts_ms)
-             for p in trk]
+    items = [
+        (
+            p.vessel.encode(),
+            orjson.dumps(
+                {"mmsi": p.mmsi, "ts_ms": p.ts_ms, "lat": p.lat, "lon": p.lon, "sog": p.sog_kn}
+            ),
+            p.ts_ms,
+        )
+        for p in trk
+    ]
     publish_json(items + bad, kafka_env.settings)
     port = _free_port()
     cfg = tmp_path / "seaguard.toml"  # a 12 s gap threshold, so the test need not wait 2 h
     cfg.write_text("[detectors.ais_gap]\nmin_gap_s = 12\n")
     p = subprocess.Popen(
-        [sys.executable, "-m", "stream", "--log-level", "INFO", "run", "--http-port",
-         str(port), "--config", str(cfg)],
+        [
+            sys.executable,
+            "-m",
+            "stream",
+            "--log-level",
+            "INFO",
+            "run",
+            "--http-port",
+            str(port),
+            "--config",
+            str(cfg),
+        ],
         env={**kafka_env.env(), "SEAGUARD_IDLE_WATERMARK_MS": "500"},
-        stdout=subprocess.DEVNULL, stderr=(tmp_path / "svc.log").open("wb"))
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "svc.log").open("wb"),
+    )
     kafka_env.procs.append(p)
     deadline = time.monotonic() + 60
     gap = []
@@ -56,7 +75,7 @@ def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path
         gap = [a for a in kafka_env.alerts(timeout_s=5) if a["type"] == "ais_gap"]
     assert gap and gap[0]["status"] == "open", (tmp_path / "svc.log").read_text()[-3000:]
     code, body = _get(f"http://127.0.0.1:{port}/healthz")
-    assert code == 200
+    assert code == 200 and body == "ok\n"
     code, _ = _get(f"http://127.0.0.1:{port}/readyz")
     assert code == 200
     code, metrics = _get(f"http://127.0.0.1:{port}/metrics")
@@ -70,15 +89,20 @@ def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path
     assert "redis://" not in (tmp_path / "svc.log").read_text()  # the Redis URL is a secret
 
 
-def test_replay_to_kafka_publishes_in_event_time_order(kafka_env: KafkaEnv,
-                                                       tmp_path: Path) -> None:
+def test_replay_to_kafka_publishes_in_event_time_order(kafka_env: KafkaEnv, tmp_path: Path) -> None:
     f = tmp_path / "in.ndjson"
-    recs = [{"mmsi": 247000000 + i % 3, "ts": 1717236000 + 60 * (20 - i), "lat": 35.4,
-             "lon": 14.5} for i in range(20)]
+    recs = [
+        {"mmsi": 247000000 + i % 3, "ts": 1717236000 + 60 * (20 - i), "lat": 35.4, "lon": 14.5}
+        for i in range(20)
+    ]
     f.write_text("\n".join(json.dumps(r) for r in recs) + "\nnot json\n")
-    r = subprocess.run([sys.executable, "-m", "stream", "replay", str(f), "--to-kafka",
-                        "--speed", "600"], env=kafka_env.env(), capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "stream", "replay", str(f), "--to-kafka", "--speed", "600"],
+        env=kafka_env.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     msgs = kafka_env.messages(kafka_env.settings.input_topic)
     assert len(msgs) == 20

@@ -45,19 +45,44 @@ def test_clean_background_traffic_raises_no_alert(seed: int, tmp_path: Path) -> 
 
 def test_simulate_and_evaluate_cli(tmp_path: Path) -> None:
     def sg(*a: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "stream", *a], capture_output=True,
-                              text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "stream", *a], capture_output=True, text=True, timeout=300
+        )
 
-    r = sg("simulate", "--scenario", "aegean_crossing,going_dark", "--seed", "3", "--hours",
-           "10", "--out", str(tmp_path))
+    r = sg(
+        "simulate",
+        "--scenario",
+        "aegean_crossing,going_dark",
+        "--seed",
+        "3",
+        "--hours",
+        "10",
+        "--out",
+        str(tmp_path),
+    )
     assert r.returncode == 0, r.stderr
     truth = [json.loads(x) for x in (tmp_path / "truth.ndjson").read_text().splitlines()]
-    assert {t["type"] for t in truth} == {"crossing_pattern", "line_crossing", "zone_entry",
-                                          "ais_gap"}
-    assert sg("replay", str(tmp_path / "positions.ndjson"), "--out",
-              str(tmp_path / "alerts.ndjson")).returncode == 0
-    r = sg("evaluate", "--truth", str(tmp_path / "truth.ndjson"), "--alerts",
-           str(tmp_path / "alerts.ndjson"), "--positions", str(tmp_path / "positions.ndjson"))
+    assert {t["type"] for t in truth} == {
+        "crossing_pattern",
+        "line_crossing",
+        "zone_entry",
+        "ais_gap",
+    }
+    assert (
+        sg(
+            "replay", str(tmp_path / "positions.ndjson"), "--out", str(tmp_path / "alerts.ndjson")
+        ).returncode
+        == 0
+    )
+    r = sg(
+        "evaluate",
+        "--truth",
+        str(tmp_path / "truth.ndjson"),
+        "--alerts",
+        str(tmp_path / "alerts.ndjson"),
+        "--positions",
+        str(tmp_path / "positions.ndjson"),
+    )
     assert r.returncode == 0
     res = json.loads(r.stdout)
     assert res["overall"]["recall"] == 1.0 and res["overall"]["precision"] == 1.0
