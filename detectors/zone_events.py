@@ -105,7 +105,6 @@ class ZoneEventsDetector(Detector):
             return []
         st = vs.for_detector(self.name)
         out: list[Alert] = []
-        who = describe_vessel(vs.vessel, vs.static)
         for zid in fix.entered:
             rule = self._rule(ctx, zid, vs)
             if rule and rule.entry and not self._cool(st, f"e:{zid}", fix.ts_ms):
@@ -136,7 +135,7 @@ class ZoneEventsDetector(Detector):
                         lon=fix.lon,
                         zone_ids=(zid,),
                         key=zid,
-                        summary=f"{who} has stayed in {z.name} ({z.kind}) for "
+                        summary=f"{describe_vessel(vs.vessel, vs.static)} has stayed in {z.name} ({z.kind}) for "
                         f"{hours:.1f} h since {iso(since)}.",
                         evidence={
                             "fix": fix_evidence(fix),
