@@ -60,17 +60,17 @@ class AisGapDetector(Detector):
 
     def _eligible(self, fix: Fix, recent: list[int], ctx: Context) -> bool:
         p = self.params
-        if ctx.zones.any_kind(fix.zones_outer, PORT_KINDS):
+        if fix.sog_kn is not None and fix.sog_kn < p.min_sog_kn:
             return False
         d = fix.dist_shore_m
         if d == d and d < p.min_shore_m:  # known and too close to (or on) land
             return False
-        if fix.sog_kn is not None and fix.sog_kn < p.min_sog_kn:
+        if fix.zones_outer and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS):
             return False
-        inside = [t for t in recent if fix.ts_ms - t <= p.regular_window_s * 1000]
+        # recent holds only times within the window (see on_fix), thinned to one per 5 min
         return (
-            len(inside) >= p.regular_min_fixes
-            and inside[-1] - inside[0] >= p.regular_min_span_s * 1000
+            len(recent) >= p.regular_min_fixes
+            and recent[-1] - recent[0] >= p.regular_min_span_s * 1000
         )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
@@ -84,11 +84,14 @@ class AisGapDetector(Detector):
                 out.append(self._alert(vs, last, fix, gap_s))
         st.pop("open", None)
         # Report times thinned to one per 5 min: a bounded summary of the last 2 h.
-        recent = [t for t in st.get("recent", []) if fix.ts_ms - t <= p.regular_window_s * 1000]
+        recent = st.setdefault("recent", [])
         if not recent or fix.ts_ms - recent[-1] >= 300_000:
             recent.append(fix.ts_ms)
-        st["recent"] = recent[-24:]
-        ok = self._eligible(fix, [*recent, fix.ts_ms] if recent[-1] != fix.ts_ms else recent, ctx)
+            horizon = fix.ts_ms - p.regular_window_s * 1000
+            while recent and recent[0] < horizon:
+                recent.pop(0)
+        ok = self._eligible(fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms],
+                            ctx)
         st["last"] = {
             "ts_ms": fix.ts_ms,
             "lat": fix.lat,

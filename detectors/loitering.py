@@ -56,12 +56,15 @@ class LoiteringDetector(Detector):
         p = self.params
         st = vs.for_detector(self.name)
         ep = st.get("ep")
-        slow = fix.sog_kn is not None and fix.sog_kn < p.max_speed_kn
+        # A fix without speed (a feed with no SOG, two fixes in the same minute) is neutral.
+        known = fix.sog_kn is not None
+        slow = known and fix.sog_kn < p.max_speed_kn  # type: ignore[operator]
         out: list[Alert] = []
         if ep is not None:
             far = haversine_m(ep["lat"], ep["lon"], fix.lat, fix.lon) > p.max_radius_m
             silent = fix.dt_s is not None and fix.dt_s > p.max_fix_gap_s
-            ep["fast"] = 0 if slow else ep.get("fast", 0) + 1
+            if known:
+                ep["fast"] = 0 if slow else ep.get("fast", 0) + 1
             if far or silent or ep["fast"] >= p.fast_fixes_to_end or not self._where_ok(fix, ctx):
                 if ep.get("alerted"):
                     out.append(self._alert(vs, ep, "closed", ep["last_ts"], ep["last_ts"]))
