@@ -63,7 +63,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from stream.app import build_pipeline
     from stream.replay import ReplaySummary, load_records, replay
     from stream.settings import load_settings
-    from stream.sinks import NdjsonSink
+    from stream.sinks import ListSink, NdjsonSink, TeeSink
 
     settings = load_settings(args.config, zones=args.zones)
     for p in args.inputs:
@@ -80,8 +80,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return EXIT_OK if n else EXIT_FAIL
     pipeline = build_pipeline(settings)
     sink = NdjsonSink(args.out or "-")
+    collected = ListSink() if args.report else None
     try:
-        replay(records, pipeline, sink, summary)
+        replay(records, pipeline, TeeSink(sink, collected) if collected else sink, summary)
     finally:
         sink.close()
     d = summary.to_dict()
@@ -91,7 +92,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.report:
         from stream.report import write_report
 
-        write_report(args.report, records, args.out, pipeline.zones)
+        write_report(args.report, records, collected.alerts if collected else [], pipeline.zones)
     if summary.accepted == 0:
         print("seaguard replay: no usable records in the input", file=sys.stderr)
         return EXIT_FAIL
@@ -168,6 +169,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(
         seed=args.seed, scenario=args.scenario, hours=args.hours, redis_url=args.redis_url
     )
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from stream.settings import load_settings
+    from stream.subscribe import AlertFilter, emit, follow_alerts, read_alerts
+
+    settings = load_settings(
+        args.config, bootstrap_servers=args.bootstrap_servers, alert_topic=args.alert_topic
+    )
+    flt = AlertFilter(args.type, args.min_severity, args.zone)
+    if args.follow:
+        try:
+            emit(follow_alerts(settings, flt, args.from_beginning), args.format)
+        except KeyboardInterrupt:
+            pass
+        return EXIT_OK
+    emit(read_alerts(settings, flt), args.format)
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -294,6 +313,24 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--hours", type=float, default=36.0)
     d.add_argument("--redis-url", help="keep state in this Redis instead of memory")
     d.set_defaults(func=cmd_demo)
+
+    al = sub.add_parser(
+        "alerts",
+        help="read the alert topic (deduplicated, filtered) as a subscriber",
+        description="Without --follow: every alert on the topic now, latest status per "
+        "alert_id. With --follow: new and changed alerts as they arrive (from now, or from "
+        "the beginning with --from-beginning). Joins no consumer group.",
+    )
+    al.add_argument("--follow", action="store_true")
+    al.add_argument("--from-beginning", action="store_true")
+    al.add_argument("--type", nargs="+", help="only these alert types")
+    al.add_argument("--min-severity", choices=["info", "low", "medium", "high", "critical"])
+    al.add_argument("--zone", help="only alerts that name this zone id")
+    al.add_argument("--format", choices=["table", "json", "geojson"], default="table")
+    al.add_argument("--bootstrap-servers")
+    al.add_argument("--alert-topic")
+    al.add_argument("--config", help="settings TOML file")
+    al.set_defaults(func=cmd_alerts)
 
     run = sub.add_parser(
         "run",

@@ -11,7 +11,7 @@ import orjson
 
 from stream.models import Alert
 
-__all__ = ["ListSink", "NdjsonSink", "Sink", "alert_json"]
+__all__ = ["ListSink", "NdjsonSink", "Sink", "TeeSink", "alert_json"]
 
 
 def alert_json(alert: Alert) -> bytes:
@@ -35,6 +35,21 @@ class ListSink(Sink):
 
     def add(self, alert: Alert) -> None:
         self.alerts.append(alert)
+
+
+class TeeSink(Sink):
+    """Every alert to several sinks."""
+
+    def __init__(self, *sinks: Sink) -> None:
+        self.sinks = sinks
+
+    def add(self, alert: Alert) -> None:
+        for s in self.sinks:
+            s.add(alert)
+
+    def flush(self) -> None:
+        for s in self.sinks:
+            s.flush()
 
 
 class NdjsonSink(Sink):

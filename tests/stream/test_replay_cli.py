@@ -156,3 +156,19 @@ def test_zones_cli(tmp_path: Path) -> None:
     assert r.returncode == 0 and "ts-grc" in r.stdout and "nm" in r.stdout
     r = seaguard("zones", "list")
     assert "bnd-grc-tur-median" in r.stdout and "approx" in r.stdout
+
+
+def test_replay_report_is_one_self_contained_html_file(tmp_path: Path) -> None:
+    from stream.sim import simulate
+
+    positions, _ = simulate(["aegean_crossing"], seed=2, hours=6)
+    f = tmp_path / "p.ndjson"
+    f.write_text("\n".join(json.dumps(r) for r in positions) + "\n")
+    rep = tmp_path / "report.html"
+    r = seaguard("replay", str(f), "--out", str(tmp_path / "a.ndjson"), "--report", str(rep))
+    assert r.returncode == 0, r.stderr
+    page = rep.read_text()
+    assert page.startswith("<!doctype html>") and "<svg" in page and "<polygon" in page
+    assert "crossing_pattern" in page and "line_crossing" in page  # counts and listing
+    assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched
+    assert page.count("<polyline") >= 10  # tracks
