@@ -1,0 +1,123 @@
+"""Faults against the real broker and a real Redis the test can stop and start."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures_kafka import KafkaEnv, wait_exit
+from tests.stream.kafka.test_service import publish, scenario  # noqa: F401 - fixture
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class OwnRedis:
+    def __init__(self) -> None:
+        self.exe = shutil.which("redis-server")
+        assert self.exe, "redis-server binary needed (apt-get install redis-server)"
+        self.port = _port()
+        self.dir = tempfile.mkdtemp(prefix="sg-redis-fault-")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                str(self.exe),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def test_redis_outage_backpressure_then_resume(
+    kafka_env: KafkaEnv,
+    scenario: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    r = OwnRedis()
+    r.start()
+    kafka_env.redis_url = f"redis://127.0.0.1:{r.port}/0"
+    try:
+        publish(kafka_env, scenario["positions"])
+        p = kafka_env.start_service(tmp_path, env={"SEAGUARD_MAX_POLL_RECORDS": "300"})
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not kafka_env.alerts(timeout_s=2):
+            time.sleep(0.5)
+        r.stop()  # Redis goes away mid-stream (its append-only file keeps the data)
+        time.sleep(6)
+        log = kafka_env.logs[0].read_text()
+        assert "batch failed (StateError" in log and "rolling back" in log
+        r.start()  # and comes back
+        deadline = time.monotonic() + 180
+        ids: set[str] = set()
+        while time.monotonic() < deadline and ids != scenario["ids"]:
+            time.sleep(2)
+            ids = {a["alert_id"] for a in kafka_env.alerts(timeout_s=5)}  # type: ignore[misc]
+        assert ids == scenario["ids"]  # nothing lost, nothing invented
+        p.terminate()
+        assert wait_exit(p, 30) == 0
+    finally:
+        r.stop()
+        shutil.rmtree(r.dir, ignore_errors=True)
+
+
+def test_broker_unreachable_for_20s_then_back(
+    kafka_env: KafkaEnv,
+    broker: Any,
+    scenario: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+
+    publish(kafka_env, scenario["positions"])
+    p = kafka_env.start_service(tmp_path, env={"SEAGUARD_MAX_POLL_RECORDS": "300"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not kafka_env.alerts(timeout_s=2):
+        time.sleep(0.5)
+    assert broker.proc is not None
+    os.kill(broker.proc.pid, signal.SIGSTOP)  # the broker stops answering for 20 s
+    try:
+        time.sleep(20)
+    finally:
+        os.kill(broker.proc.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 240
+    ids: set[str] = set()
+    while time.monotonic() < deadline and ids != scenario["ids"]:
+        time.sleep(2)
+        ids = {a["alert_id"] for a in kafka_env.alerts(timeout_s=10)}  # type: ignore[misc]
+    assert ids == scenario["ids"]
+    assert p.poll() is None  # still running
+    p.terminate()
+    assert wait_exit(p, 60) == 0
