@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.fixtures_kafka import KafkaEnv, wait_exit
 from tests.stream.kafka.test_service import publish, scenario  # noqa: F401 - fixture
 
