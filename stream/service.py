@@ -156,7 +156,9 @@ class Service:
                 try:
                     self._commit_batch(consumer, producer, batch)
                     backoff = 0.5
-                except (StateError, KafkaError, OSError) as exc:
+                except Exception as exc:
+                    # Broker, Redis or produce errors (and anything unexpected) never commit
+                    # offsets past unsent alerts or unsaved state: the batch is retried.
                     self.metrics.batch_failures.inc()
                     log.error(
                         "batch failed (%s: %s); rolling back and retrying in %.1fs",

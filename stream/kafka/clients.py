@@ -49,6 +49,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "compression_type": "lz4",
         "retries": 5,
         "request_timeout_ms": 15_000,
+        "max_block_ms": 10_000,  # a missing/unusable topic fails the batch in 10 s, not 60
         **settings.kafka_security(),
     }
     kw.update(overrides)

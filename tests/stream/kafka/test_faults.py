@@ -119,3 +119,33 @@ def test_broker_unreachable_for_20s_then_back(
     assert p.poll() is None  # still running
     p.terminate()
     assert wait_exit(p, 60) == 0
+
+
+def test_unusable_alert_topic_commits_no_offsets(
+    kafka_env: KafkaEnv,
+    scenario: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from kafka import TopicPartition
+
+    from stream.kafka.clients import make_consumer
+
+    # an invalid MMSI: the very first fix raises an alert that has to be sent
+    publish(kafka_env, [r for r in scenario["positions"] if r.get("mmsi") == 12345678])
+    # Sends to an illegal topic name fail: every batch must roll back, none may commit.
+    p = kafka_env.start_service(tmp_path, env={"SEAGUARD_ALERT_TOPIC": "no such topic!"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "batch failed" not in kafka_env.logs[0].read_text():
+        time.sleep(0.5)
+    time.sleep(3)
+    p.kill()
+    p.wait(10)
+    assert "batch failed" in kafka_env.logs[0].read_text()
+    c = make_consumer(kafka_env.settings, [])
+    tps = [TopicPartition(kafka_env.settings.input_topic, i) for i in range(4)]
+    assert all(c.committed(tp) in (None, 0) for tp in tps)
+    c.close()
+    # with the topic fixed, the same group processes everything and publishes the alerts
+    p2 = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p2) == 0
+    assert kafka_env.alerts()
