@@ -90,8 +90,7 @@ class AisGapDetector(Detector):
             horizon = fix.ts_ms - p.regular_window_s * 1000
             while recent and recent[0] < horizon:
                 recent.pop(0)
-        ok = self._eligible(fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms],
-                            ctx)
+        ok = self._eligible(fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms], ctx)
         st["last"] = {
             "ts_ms": fix.ts_ms,
             "lat": fix.lat,

@@ -107,6 +107,10 @@ class CrossingPatternDetector(Detector):
     name = "crossing_pattern"
     params: CrossingPatternParams
 
+    def __init__(self, params: Any = None) -> None:
+        super().__init__(params)
+        self._in_cache: tuple[int, frozenset[str]] | None = None
+
     @classmethod
     def default_params(cls) -> CrossingPatternParams:
         return CrossingPatternParams()
@@ -123,10 +127,27 @@ class CrossingPatternDetector(Detector):
             },
         }
 
+    def _in_zones(self, ctx: Context) -> frozenset[str]:
+        """Zone ids for which an "in" event can match some step of some rule (cached)."""
+        key = id(ctx.zones)
+        if self._in_cache is None or self._in_cache[0] != key:
+            ids = frozenset(
+                z.id
+                for z in ctx.zones.zones
+                for r in self.params.rules
+                for alts in r.steps
+                for st in alts
+                if st.event == "in" and st.matches("in", z)
+            )
+            self._in_cache = (key, ids)
+        return self._in_cache[1]
+
     def _events(self, fix: Fix, ctx: Context) -> list[tuple[str, Any, str | None, float, float]]:
         ev: list[tuple[str, Any, str | None, float, float]] = []
+        in_zones = self._in_zones(ctx)
         for zid in fix.zones:
-            ev.append(("in", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+            if zid in in_zones:  # e.g. departure areas; SAR regions and the like never match
+                ev.append(("in", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
         for zid in fix.exited:
             ev.append(("exit", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
         for c in fix.crossings:
@@ -136,10 +157,12 @@ class CrossingPatternDetector(Detector):
         return ev
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
-        if not (fix.zones or fix.exited or fix.crossings or vs.det.get(self.name)):
+        if not (fix.zones or fix.exited or fix.crossings):
             return []
-        st = vs.for_detector(self.name)
         events = self._events(fix, ctx)
+        if not events:
+            return []  # nothing a rule can match: progress (and its window) stays as it is
+        st = vs.for_detector(self.name)
         st_type = vs.static.get("ship_type")
         out: list[Alert] = []
         for rule in self.params.rules:

@@ -151,6 +151,9 @@ class Pipeline:
         alerts: list[Alert] = []
         k = 0  # index into the used positions
         used = set(pos_idx)
+        self.stats["positions"] += n
+        self.vessels_seen.update(recs[i].vessel for i in pos_idx)
+        on_fix = [d.on_fix for d in self.detectors]
         for i, r in enumerate(recs):
             vs = states[r.vessel]
             if isinstance(r, StaticData):
@@ -163,8 +166,6 @@ class Pipeline:
                 continue
             if i not in used:
                 continue
-            self.stats["positions"] += 1
-            self.vessels_seen.add(r.vessel)
             fix = self._fix(
                 r,
                 k,
@@ -182,20 +183,24 @@ class Pipeline:
             # Zone transitions with hysteresis: enter inside a zone, leave only once outside
             # its outer (buffered) shape, so a vessel sailing along an edge does not flap.
             cur = vs.zones
-            exited = tuple(z for z in cur if z not in fix.zones_outer)
-            for z in exited:
-                del cur[z]
-            entered = tuple(z for z in fix.zones if z not in cur)
-            for z in entered:
-                cur[z] = r.ts_ms
-            if vs.last is None:
-                entered = ()  # first seen inside a zone: it did not enter it (as far as we know)
-            if entered or exited:
-                fix = replace(fix, entered=entered, exited=exited)
+            if cur or fix.zones:
+                exited = tuple(z for z in cur if z not in fix.zones_outer)
+                for z in exited:
+                    del cur[z]
+                entered = tuple(z for z in fix.zones if z not in cur)
+                for z in entered:
+                    cur[z] = r.ts_ms
+                if vs.last is None:
+                    entered = ()  # first seen inside a zone: it did not enter it (we know of)
+                if entered or exited:
+                    fix = replace(fix, entered=entered, exited=exited)
             if r.mmsi is not None:
                 vs.static["mmsi"] = r.mmsi  # before the detectors: first-fix alerts carry it
-            for det in self.detectors:
-                alerts.extend(det.on_fix(fix, vs, self.ctx))
+            ctx = self.ctx
+            for f in on_fix:
+                got = f(fix, vs, ctx)
+                if got:
+                    alerts.extend(got)
             vs.last = {
                 "ts_ms": r.ts_ms,
                 "lat": r.lat,
