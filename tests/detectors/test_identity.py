@@ -8,6 +8,7 @@ def test_mmsi_rules() -> None:
     assert mmsi_problem(970123456) is None  # AIS-SART
     assert mmsi_problem(992371234) is None  # aid to navigation, Greek MID
     assert "8 digits" in (mmsi_problem(12345678) or "")
+    assert "group-call" in (mmsi_problem(62585404) or "")  # 062585404 with its 0 dropped
     assert "not assigned" in (mmsi_problem(299000001) or "")
     assert "placeholder" in (mmsi_problem(111111111) or "")
     assert "placeholder" in (mmsi_problem(123456789) or "")
