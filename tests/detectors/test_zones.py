@@ -2,6 +2,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detectors.zones import load_zone_files
 from stream.errors import ZoneError
@@ -69,3 +71,52 @@ def test_invalid_json_names_file(tmp_path: Path) -> None:
     p.write_text("{not json")
     with pytest.raises(ZoneError, match=r"bad\.geojson: invalid JSON"):
         load_zone_files(p)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+    max_leaves=20,
+)
+_coords = st.lists(st.tuples(st.floats(-200, 200), st.floats(-100, 100)), min_size=0, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        _json,
+        st.builds(
+            lambda kind, zid, gtype, c: {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": zid, "kind": kind},
+                        "geometry": {
+                            "type": gtype,
+                            "coordinates": [c] if gtype == "Polygon" else c,
+                        },
+                    }
+                ],
+            },
+            st.sampled_from(["custom", "port", "boundary", "x"]),
+            _json,
+            st.sampled_from(["Polygon", "LineString", "Point", "Nope"]),
+            _coords,
+        ),
+    )
+)
+def test_zone_loader_never_crashes(doc: object) -> None:
+    import tempfile
+
+    from detectors.zones import load_zone_files
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "fuzz.geojson"
+        p.write_text(json.dumps(doc, allow_nan=True))
+        try:
+            zones = load_zone_files(p)
+        except ZoneError as exc:
+            assert "fuzz.geojson" in str(exc)  # every rejection names the file
+        else:
+            assert all(z.geometry.is_valid for z in zones)
