@@ -192,6 +192,22 @@ def bench_kafka(scale: float) -> dict[str, Any]:
     }
 
 
+def write_markdown(all_results: dict[str, Any]) -> None:
+    import numpy
+    import shapely
+
+    head = (
+        f"# Benchmark results\n\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}, shapely {shapely.__version__}, "
+        f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S` "
+        "(soak: `python -m bench.soak`); ratios compare rates measured in the same run.\n\n"
+    )
+    body = "".join(
+        f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n" for n, r in all_results.items()
+    )
+    RESULTS.write_text(head + body)
+
+
 BENCHES = {
     "geofence": bench_geofence,
     "pipeline": bench_pipeline,
@@ -217,25 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         results[n] = BENCHES[n](args.scale)
         print(json.dumps({n: results[n]}, indent=1))
     if not args.no_write:
-        import numpy
-        import shapely
-
         store = RESULTS.with_suffix(".json")
         all_results = json.loads(store.read_text()) if store.exists() else {}
         when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
         for n, r in results.items():
             all_results[n] = {"measured": when, "scale": args.scale, **r}
         store.write_text(json.dumps(all_results, indent=2) + "\n")
-        head = (
-            f"# Benchmark results\n\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
-            f"Python {platform.python_version()}, shapely {shapely.__version__}, "
-            f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S`; "
-            "ratios compare rates measured in the same run.\n\n"
-        )
-        body = "".join(
-            f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n" for n, r in all_results.items()
-        )
-        RESULTS.write_text(head + body)
+        write_markdown(all_results)
     return 0
 
 

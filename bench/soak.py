@@ -37,9 +37,21 @@ def _publisher(bootstrap: str, topic: str, rate: int, vessels: int, seconds: flo
             t = T0_S + elapsed
             lon = 12.0 + (v % 200) * 0.02 + elapsed * 1e-4
             lat = 34.0 + (v // 200) * 0.02
-            p.send(topic, key=str(mmsi).encode(), value=orjson.dumps(
-                {"mmsi": mmsi, "ts": round(t, 3), "lat": lat, "lon": lon, "sog": 10.0,
-                 "cog": 90.0}), timestamp_ms=int(t * 1000))
+            p.send(
+                topic,
+                key=str(mmsi).encode(),
+                value=orjson.dumps(
+                    {
+                        "mmsi": mmsi,
+                        "ts": round(t, 3),
+                        "lat": lat,
+                        "lon": lon,
+                        "sog": 10.0,
+                        "cog": 90.0,
+                    }
+                ),
+                timestamp_ms=int(t * 1000),
+            )
             sent += 1
         time.sleep(0.01)
     p.flush(60)
@@ -61,14 +73,21 @@ def run(minutes: float, rate: int, vessels: int, redis_url: str) -> dict[str, An
     seconds = minutes * 60
     samples: list[dict[str, Any]] = []
     with EmbeddedBroker() as b:
-        s = load_settings(env={}, bootstrap_servers=b.bootstrap, group_id="soak",
-                          state_backend="redis", redis_url=redis_url, state_ttl_s=90)
+        s = load_settings(
+            env={},
+            bootstrap_servers=b.bootstrap,
+            group_id="soak",
+            state_backend="redis",
+            redis_url=redis_url,
+            state_ttl_s=90,
+        )
         create_topics(s, {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1})
         svc = Service(s, store=RedisStore.from_url(redis_url), live=True)
         th = threading.Thread(target=svc.run, daemon=True)
         th.start()
-        pub = mp.Process(target=_publisher, args=(b.bootstrap, s.input_topic, rate, vessels,
-                                                  seconds))
+        pub = mp.Process(
+            target=_publisher, args=(b.bootstrap, s.input_topic, rate, vessels, seconds)
+        )
         pub.start()
         probe = make_consumer(s, [], group=None)
         tps = [TopicPartition(s.input_topic, i) for i in range(4)]
@@ -76,16 +95,17 @@ def run(minutes: float, rate: int, vessels: int, redis_url: str) -> dict[str, An
         while time.monotonic() - t0 < seconds + 30:
             time.sleep(10)
             ends = probe.end_offsets(tps)
-            committed = sum((svc_c or 0) for svc_c in (
-                _committed(s, tps)))
-            samples.append({
-                "t_s": round(time.monotonic() - t0),
-                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "redis_mb": round(int(r.info("memory")["used_memory"]) / 2**20, 1),
-                "redis_keys": int(r.dbsize()),
-                "produced": sum(ends.values()),
-                "lag": sum(ends.values()) - committed,
-            })
+            committed = sum((svc_c or 0) for svc_c in (_committed(s, tps)))
+            samples.append(
+                {
+                    "t_s": round(time.monotonic() - t0),
+                    "rss_mb": _rss_mb(),
+                    "redis_mb": round(int(r.info("memory")["used_memory"]) / 2**20, 1),
+                    "redis_keys": int(r.dbsize()),
+                    "produced": sum(ends.values()),
+                    "lag": max(0, sum(ends.values()) - committed),
+                }
+            )
             print(json.dumps(samples[-1]), flush=True)
         pub.join(30)
         svc.stop()
@@ -93,10 +113,26 @@ def run(minutes: float, rate: int, vessels: int, redis_url: str) -> dict[str, An
         probe.close()
     mid = samples[len(samples) // 2]
     last = samples[-1]
-    return {"minutes": minutes, "rate_msg_s": rate, "vessels": vessels,
-            "samples": samples,
-            "redis_mb_last_vs_mid": round(last["redis_mb"] / max(mid["redis_mb"], 0.1), 2),
-            "max_lag": max(x["lag"] for x in samples), "final_lag": last["lag"]}
+    return {
+        "minutes": minutes,
+        "rate_msg_s": rate,
+        "vessels": vessels,
+        "samples": samples,
+        "redis_mb_last_vs_mid": round(last["redis_mb"] / max(mid["redis_mb"], 0.1), 2),
+        "max_lag": max(x["lag"] for x in samples),
+        "final_lag": last["lag"],
+    }
+
+
+def _rss_mb() -> float:
+    """Current resident memory of this process (service and probe; the publisher is separate)."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _committed(settings: Any, tps: list[Any]) -> list[int | None]:
@@ -123,8 +159,13 @@ def main() -> int:
     store = Path(__file__).with_name("RESULTS.json")
     allr = json.loads(store.read_text()) if store.exists() else {}
     allr["soak"] = {k: v for k, v in res.items() if k != "samples"} | {
-        "first_sample": res["samples"][0], "last_sample": res["samples"][-1]}
+        "first_sample": res["samples"][0],
+        "last_sample": res["samples"][-1],
+    }
     store.write_text(json.dumps(allr, indent=2) + "\n")
+    from bench.__main__ import write_markdown
+
+    write_markdown(allr)
     return 0
 
 
