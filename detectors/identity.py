@@ -41,8 +41,10 @@ def mmsi_problem(mmsi: int) -> str | None:
         s9 = s.zfill(9)  # feeds drop leading zeros: 0MIDxxxxx group, 00MIDxxxx coast station
         mid = s9[2:5] if s9.startswith("00") else s9[1:4]
         if mid in _mids():
-            return (f"MMSI {s9} (leading zero) is a group-call or coast-station number, "
-                    "not a ship station")
+            return (
+                f"MMSI {s9} (leading zero) is a group-call or coast-station number, "
+                "not a ship station"
+            )
         return f"MMSI has {len(s)} digits, not 9"
     if len(s) > 9:
         return f"MMSI has {len(s)} digits, not 9"

@@ -40,6 +40,12 @@ SRC_NE = "Natural Earth 10m land (public domain)"
 # analyses name these stretches); hand-drawn boxes, marked approximate.
 DEPARTURES = [
     (
+        "dep-tur-assos-kucukkuyu",
+        "Assos-Kucukkuyu coast (faces northern Lesvos)",
+        "TUR",
+        (26.2, 39.45, 26.9, 39.62),
+    ),
+    (
         "dep-tur-ayvalik-dikili",
         "Ayvalik-Dikili coast (faces Lesvos)",
         "TUR",
@@ -53,18 +59,30 @@ DEPARTURES = [
     ),
     (
         "dep-tur-kusadasi-didim",
-        "Kusadasi-Didim coast (faces Samos)",
+        "Kusadasi-Didim coast (faces Samos, Agathonisi, Farmakonisi)",
         "TUR",
         (26.95, 37.3, 27.45, 37.95),
     ),
     ("dep-tur-bodrum", "Bodrum peninsula (faces Kos)", "TUR", (26.95, 36.9, 27.6, 37.2)),
     (
+        "dep-tur-datca-marmaris",
+        "Datca-Bozburun-Marmaris coast (faces Rhodes and Symi)",
+        "TUR",
+        (27.3, 36.55, 28.4, 36.9),
+    ),
+    (
         "dep-lby-zuwara-garabulli",
-        "Zuwara-Sabratha-Tripoli-Garabulli coast",
+        "Abu Kammash-Zuwara-Sabratha-Tripoli-Garabulli-Al Khums coast",
         "LBY",
-        (11.9, 32.6, 14.0, 33.2),
+        (11.5, 32.6, 14.4, 33.2),
     ),
     ("dep-tun-sfax-mahdia", "Sfax-Mahdia coast", "TUN", (10.3, 34.4, 11.2, 35.6)),
+    (
+        "dep-tun-cap-bon",
+        "Cap Bon - Kelibia coast (faces Pantelleria and Sicily)",
+        "TUN",
+        (10.7, 36.55, 11.15, 37.1),
+    ),
 ]
 # (id, name, country, bbox or None, centre) — landing areas; centre used when the land data
 # is too coarse to hold the island (e.g. Farmakonisi).
@@ -75,6 +93,8 @@ LANDINGS = [
     ("lnd-grc-kos", "Kos", "GRC", (26.9, 36.7, 27.4, 36.95), (27.15, 36.85)),
     ("lnd-grc-leros", "Leros", "GRC", (26.75, 37.08, 26.9, 37.2), (26.84, 37.14)),
     ("lnd-grc-farmakonisi", "Farmakonisi", "GRC", (27.05, 37.27, 27.12, 37.32), (27.085, 37.295)),
+    ("lnd-grc-agathonisi", "Agathonisi", "GRC", (26.93, 37.44, 27.0, 37.48), (26.965, 37.46)),
+    ("lnd-grc-rhodes-symi", "Rhodes and Symi", "GRC", (27.7, 35.85, 28.25, 36.65), (28.0, 36.3)),
     ("lnd-ita-lampedusa", "Lampedusa", "ITA", (12.5, 35.48, 12.65, 35.53), (12.58, 35.51)),
     ("lnd-ita-linosa", "Linosa", "ITA", (12.84, 35.85, 12.89, 35.88), (12.865, 35.865)),
     ("lnd-mlt-malta", "Malta and Gozo", "MLT", (14.15, 35.78, 14.6, 36.1), (14.4, 35.9)),
@@ -468,6 +488,9 @@ def build(src: Path, out: Path) -> dict[str, int]:
     zdir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for kind, fs in feats.items():
+        for f in fs:
+            if f["geometry"].get("coordinates") in ((), []):
+                raise SystemExit(f"build_zones: {f['properties']['id']} came out empty")
         fc = {"type": "FeatureCollection", "features": fs}
         (zdir / f"{kind}.geojson").write_text(json.dumps(fc, separators=(",", ":")) + "\n")
         counts[kind] = len(fs)
