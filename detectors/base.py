@@ -164,6 +164,35 @@ class Detector(ABC):
         p = dataclasses.asdict(params) if is_instance else {}
         return {"name": self.name, "version": self.version, "params": p}
 
+    def point_alert(
+        self,
+        type_: str,
+        vs: VesselState,
+        fix: Fix,
+        *,
+        severity: str,
+        summary: str,
+        evidence: dict[str, Any],
+        zone_ids: tuple[str, ...] | None = None,
+        key: str = "",
+    ) -> Alert:
+        """An instantaneous alert raised by one fix (closed at once, start = end = fix time)."""
+        return self.alert(
+            type_,
+            vs,
+            status="closed",
+            severity=severity,
+            ts_ms=fix.ts_ms,
+            start_ms=fix.ts_ms,
+            end_ms=fix.ts_ms,
+            lat=fix.lat,
+            lon=fix.lon,
+            zone_ids=tuple(vs.zones) if zone_ids is None else zone_ids,
+            key=key,
+            summary=summary,
+            evidence=evidence,
+        )
+
     def alert(
         self,
         type_: str,

@@ -96,17 +96,11 @@ class IdentityDetector(Detector):
         if problem is None:
             return []
         return [
-            self.alert(
+            self.point_alert(
                 "invalid_identity",
                 vs,
-                status="closed",
+                fix,
                 severity="medium",
-                ts_ms=fix.ts_ms,
-                start_ms=fix.ts_ms,
-                end_ms=fix.ts_ms,
-                lat=fix.lat,
-                lon=fix.lon,
-                zone_ids=tuple(vs.zones),
                 summary=f"{describe_vessel(vs.vessel, vs.static)} transmits an invalid identity: "
                 f"{problem}.",
                 evidence={"mmsi": mmsi, "problem": problem, "first_fix": iso(fix.ts_ms)},

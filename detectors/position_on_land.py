@@ -48,17 +48,11 @@ class PositionOnLandDetector(Detector):
         st["on"] = True
         st["last"] = fix.ts_ms
         return [
-            self.alert(
+            self.point_alert(
                 "position_on_land",
                 vs,
-                status="closed",
+                fix,
                 severity="medium",
-                ts_ms=fix.ts_ms,
-                start_ms=fix.ts_ms,
-                end_ms=fix.ts_ms,
-                lat=fix.lat,
-                lon=fix.lon,
-                zone_ids=tuple(vs.zones),
                 summary=f"{describe_vessel(vs.vessel, vs.static)} reported a position "
                 f"{-d / 1000:.1f} km inland at {iso(fix.ts_ms)} - spoofed or faulty GNSS.",
                 evidence={"fix": fix_evidence(fix), "inland_m": round(-d), "previous": fix.prev},

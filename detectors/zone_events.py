@@ -83,16 +83,11 @@ class ZoneEventsDetector(Detector):
         ctx: Context,
     ) -> Alert:
         z = ctx.zones.by_id[zid]
-        return self.alert(
+        return self.point_alert(
             type_,
             vs,
-            status="closed",
+            fix,
             severity=severity,
-            ts_ms=fix.ts_ms,
-            start_ms=fix.ts_ms,
-            end_ms=fix.ts_ms,
-            lat=fix.lat,
-            lon=fix.lon,
             zone_ids=(zid,),
             key=zid,
             summary=f"{describe_vessel(vs.vessel, vs.static)} {verb} {z.name} ({z.kind}) at "

@@ -64,30 +64,25 @@ def through(
     for tlon, tlat in pts[1:]:
         while haversine_m(lat, lon, tlat, tlon) > step:
             b = initial_bearing_deg(lat, lon, tlat, tlon)
-            out.append(
-                Position(
-                    vessel=vessel,
-                    ts_ms=int(t),
-                    lat=lat,
-                    lon=lon,
-                    mmsi=int(vessel) if vessel.isdigit() else None,
-                    sog_kn=sog_kn,
-                    cog_deg=b,
-                )
-            )
+            out.append(_fix(vessel, t, lon, lat, sog_kn, b))
             lon, lat = move(lon, lat, b, step)
             t += dt_s * 1000
-    out.append(
-        Position(
-            vessel=vessel,
-            ts_ms=int(t),
-            lat=lat,
-            lon=lon,
-            mmsi=int(vessel) if vessel.isdigit() else None,
-            sog_kn=sog_kn,
-        )
-    )
+    out.append(_fix(vessel, t, lon, lat, sog_kn, None))
     return out
+
+
+def _fix(
+    vessel: str, t_ms: float, lon: float, lat: float, sog_kn: float, cog_deg: float | None
+) -> Position:
+    return Position(
+        vessel=vessel,
+        ts_ms=int(t_ms),
+        lat=lat,
+        lon=lon,
+        mmsi=int(vessel) if vessel.isdigit() else None,
+        sog_kn=sog_kn,
+        cog_deg=cog_deg,
+    )
 
 
 def static(vessel: str, ts_ms: int = T0, **fields: object) -> StaticData:
