@@ -37,7 +37,12 @@ def test_python_subscriber_example_runs(kafka_env: KafkaEnv) -> None:
     }
     prod = make_producer(kafka_env.settings)
     for status in ("open", "open", "closed"):  # a re-delivery, then a status change
-        prod.send(kafka_env.settings.alert_topic, value=orjson.dumps({**alert, "status": status}))
+        # keyed by vessel like the service's alerts: one partition, in order
+        prod.send(
+            kafka_env.settings.alert_topic,
+            key=b"247000001",
+            value=orjson.dumps({**alert, "status": status}),
+        )
     prod.flush()
     prod.close()
     (code,) = blocks("python")
