@@ -135,7 +135,6 @@ def bench_memory(scale: float) -> dict[str, Any]:
 
     from stream.app import build_pipeline
     from stream.decode.jsondec import decode_json_record
-    from stream.replay import load_records  # noqa: F401 - keep imports out of the measurement
     from stream.settings import load_settings
 
     out: dict[str, Any] = {}

@@ -266,7 +266,3 @@ class ZoneSet:
         """Whether any of these zone ids is of one of ``kinds``."""
         by = self.by_id
         return any((z := by.get(i)) is not None and z.kind in kinds for i in zone_ids)
-
-
-def nan_or(x: float, default: float) -> float:
-    return default if math.isnan(x) else x

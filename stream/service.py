@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from kafka import ConsumerRebalanceListener, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
@@ -325,15 +324,3 @@ def _await_metadata(consumer: Any, topics: list[str], timeout_s: float = 15.0) -
     for t in topics:
         while not consumer.partitions_for_topic(t) and time.monotonic() < deadline:
             time.sleep(0.1)
-
-
-def alerts_from_topic(
-    settings: Settings, timeout_s: float = 10.0, group: str | None = None
-) -> list[dict[str, Any]]:
-    """Read every alert currently on the alert topic (no group commit): for tests and tools."""
-    c = make_consumer(
-        settings, [settings.alert_topic], group=group, consumer_timeout_ms=int(timeout_s * 1000)
-    )
-    out = [orjson.loads(m.value) for m in c]
-    c.close()
-    return out

@@ -120,11 +120,6 @@ class EmbeddedBroker:
                 self.proc.wait(5)
         self.proc = None
 
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
 
