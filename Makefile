@@ -10,6 +10,7 @@ demo: install
 
 test: install
 	bash scripts/ensure-redis.sh
+	bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q
 
 lint:

@@ -189,6 +189,43 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from stream.livemap import MapServer, MapState
+    from stream.livemap.feed import KafkaFeed
+    from stream.settings import load_settings
+    from stream.zoneload import load_zoneset
+
+    settings = load_settings(
+        args.config,
+        bootstrap_servers=args.bootstrap_servers,
+        input_topic=args.input_topic,
+        alert_topic=args.alert_topic,
+        zones=args.zones,
+    )
+    state = MapState()
+    try:
+        server = MapServer(state, load_zoneset(settings.zones), host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"seaguard: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    feed = KafkaFeed(settings, state, from_beginning=args.from_beginning)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    server.start()
+    feed.start()
+    print(f"seaguard map: {server.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    feed.stop()
+    server.stop()
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from stream.service import Service
     from stream.settings import load_settings
@@ -331,6 +368,28 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--alert-topic")
     al.add_argument("--config", help="settings TOML file")
     al.set_defaults(func=cmd_alerts)
+
+    mp = sub.add_parser(
+        "map",
+        help="live web map of vessels, zones and alerts (offline, loopback by default)",
+        description="Serve a live map: the bundled land and zone set, vessels from the position "
+        "topics with short tails, alerts from the alert topic as they arrive (Server-Sent "
+        "Events), an alert list with filters; click an alert to see its evidence track. "
+        "Joins no consumer group. No tile server or CDN: everything is served from here.",
+    )
+    mp.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765; 0 = any)")
+    mp.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    mp.add_argument(
+        "--from-beginning",
+        action="store_true",
+        help="read positions from the start of the topics (alerts always are)",
+    )
+    mp.add_argument("--bootstrap-servers")
+    mp.add_argument("--input-topic")
+    mp.add_argument("--alert-topic")
+    mp.add_argument("--zones", help="zone GeoJSON file or folder")
+    mp.add_argument("--config", help="settings TOML file")
+    mp.set_defaults(func=cmd_map)
 
     run = sub.add_parser(
         "run",
