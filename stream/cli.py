@@ -79,7 +79,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"published {n} records to {settings.input_topic}", file=sys.stderr)
         return EXIT_OK if n else EXIT_FAIL
     pipeline = build_pipeline(settings)
-    sink = NdjsonSink(args.out or "-")
+    sink = NdjsonSink(args.out or "-", fmt=args.alert_format)
     collected = ListSink() if args.report else None
     try:
         replay(records, pipeline, TeeSink(sink, collected) if collected else sink, summary)
@@ -276,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("inputs", nargs="+", metavar="INPUT")
     r.add_argument("--format", choices=("auto", "json", "csv", "nmea"), default="auto")
     r.add_argument("--out", help="alerts NDJSON file (default: stdout)")
+    r.add_argument(
+        "--alert-format",
+        choices=["seaguard", "cise"],
+        default="seaguard",
+        help="seaguard.alert/1 JSON (default) or CISE-style Anomaly documents (docs/cise.md)",
+    )
     r.add_argument("--zones", help="zone GeoJSON file or folder (default: bundled zones)")
     r.add_argument("--config", help="settings TOML file")
     r.add_argument("--stats", help="write the summary as JSON to this file")
@@ -363,7 +369,13 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--type", nargs="+", help="only these alert types")
     al.add_argument("--min-severity", choices=["info", "low", "medium", "high", "critical"])
     al.add_argument("--zone", help="only alerts that name this zone id")
-    al.add_argument("--format", choices=["table", "json", "geojson"], default="table")
+    al.add_argument(
+        "--format",
+        choices=["table", "json", "geojson", "cise"],
+        default="table",
+        help="table (default), json (seaguard.alert/1), geojson, or cise (CISE-style Anomaly "
+        "documents, docs/cise.md)",
+    )
     al.add_argument("--bootstrap-servers")
     al.add_argument("--alert-topic")
     al.add_argument("--config", help="settings TOML file")

@@ -14,8 +14,18 @@ from stream.models import Alert
 __all__ = ["ListSink", "NdjsonSink", "Sink", "TeeSink", "alert_json"]
 
 
+ALERT_FORMATS = ("seaguard", "cise")
+
+
 def alert_json(alert: Alert) -> bytes:
     return orjson.dumps(alert.to_dict())
+
+
+def cise_json(alert: Alert) -> bytes:
+    """The alert as a CISE-style Anomaly document (``docs/cise.md``)."""
+    from stream.cise import to_cise
+
+    return orjson.dumps(to_cise(alert.to_dict()))
 
 
 class Sink(ABC):
@@ -55,12 +65,15 @@ class TeeSink(Sink):
 class NdjsonSink(Sink):
     """One JSON alert per line, to a file path or stdout ("-")."""
 
-    def __init__(self, path: str = "-") -> None:
+    def __init__(self, path: str = "-", fmt: str = "seaguard") -> None:
+        if fmt not in ALERT_FORMATS:
+            raise ValueError(f"alert format {fmt!r}: expected one of {ALERT_FORMATS}")
         self._own = path != "-"
         self._fh: IO[bytes] = open(path, "wb") if self._own else sys.stdout.buffer
+        self._encode = alert_json if fmt == "seaguard" else cise_json
 
     def add(self, alert: Alert) -> None:
-        self._fh.write(alert_json(alert) + b"\n")
+        self._fh.write(self._encode(alert) + b"\n")
 
     def flush(self) -> None:
         self._fh.flush()

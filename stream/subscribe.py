@@ -15,6 +15,7 @@ from typing import IO, Any
 import orjson
 from kafka import TopicPartition
 
+from stream.cise import to_cise
 from stream.kafka.clients import make_consumer
 from stream.models import severity_rank
 from stream.settings import Settings
@@ -129,6 +130,8 @@ def emit(
             print_alert_row(a, out)
         elif fmt == "geojson":
             out.write(orjson.dumps(to_geojson([a])["features"][0]).decode() + "\n")
+        elif fmt == "cise":
+            out.write(orjson.dumps(to_cise(a)).decode() + "\n")
         else:
             out.write(orjson.dumps(a).decode() + "\n")
         out.flush()
