@@ -130,27 +130,76 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
     }
 
 
-def bench_memory(scale: float) -> dict[str, Any]:
+def _rss_kb() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory_one(vessels: int, fixes_per_vessel: int = 3) -> dict[str, Any]:
+    """State of ``vessels`` tracked vessels in one fresh process: Python heap (tracemalloc)
+    and resident set growth while the pipeline tracks them."""
+    import gc
     import tracemalloc
 
     from stream.app import build_pipeline
     from stream.decode.jsondec import decode_json_record
     from stream.settings import load_settings
 
+    lines = tracks(vessels * fixes_per_vessel, vessels)
+    recs = [r for ln in lines for r in (decode_json_record(ln) or [])]  # type: ignore[union-attr]
+    del lines
+    recs.sort(key=lambda r: r.ts_ms)
+    pl = build_pipeline(load_settings(env={}))
+    pl.process(recs[:1])  # indexes, imports and buffers built: not per-vessel state
+    gc.collect()
+    rss0 = _rss_kb()
+    tracemalloc.start()
+    base = tracemalloc.take_snapshot()
+    for i in range(1, len(recs), 5000):
+        pl.process(recs[i : i + 5000])
+    gc.collect()
+    snap = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    heap = sum(s.size_diff for s in snap.compare_to(base, "filename"))
+    return {
+        "vessels": vessels,
+        "heap_bytes": heap,
+        "rss_growth_kb": _rss_kb() - rss0,
+        "rss_total_mb": round(_rss_kb() / 1024, 1),
+    }
+
+
+def bench_memory(scale: float) -> dict[str, Any]:
+    """Per-vessel state at 20 k and 200 k vessels, each in a fresh process; the difference
+    between the two sizes is the marginal cost of one more vessel (no fixed costs in it)."""
+    import subprocess
+
     out: dict[str, Any] = {}
+    runs = []
     for vessels in (int(20_000 * scale), int(200_000 * scale)):
-        lines = tracks(vessels * 3, vessels)
-        recs = [r for ln in lines for r in (decode_json_record(ln) or [])]  # type: ignore[union-attr]
-        recs.sort(key=lambda r: r.ts_ms)
-        pl = build_pipeline(load_settings(env={}))
-        tracemalloc.start()
-        base = tracemalloc.take_snapshot()
-        for i in range(0, len(recs), 5000):
-            pl.process(recs[i : i + 5000])
-        snap = tracemalloc.take_snapshot()
-        tracemalloc.stop()
-        used = sum(s.size_diff for s in snap.compare_to(base, "filename"))
-        out[f"bytes_per_vessel_{vessels}"] = round(used / vessels)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import json, bench.__main__ as b; print(json.dumps(b.memory_one({vessels})))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        m = json.loads(r.stdout.strip().splitlines()[-1])
+        runs.append(m)
+        out[f"heap_bytes_per_vessel_{vessels}"] = round(m["heap_bytes"] / vessels)
+        out[f"rss_bytes_per_vessel_{vessels}"] = round(m["rss_growth_kb"] * 1024 / vessels)
+        out[f"rss_total_mb_{vessels}"] = m["rss_total_mb"]
+    a, b = runs
+    out["marginal_heap_bytes_per_vessel"] = round(
+        (b["heap_bytes"] - a["heap_bytes"]) / (b["vessels"] - a["vessels"])
+    )
+    out["target_bytes_per_vessel"] = 2048
     return out
 
 

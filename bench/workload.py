@@ -10,6 +10,10 @@ from stream.sim import simulate
 T0_S = 1_741_968_000  # 2025-03-14T16:00Z
 
 
+def _compact(b: bytes) -> bytes:
+    return bytes(memoryview(b))
+
+
 def tracks(n_positions: int, n_vessels: int, seed: int = 1) -> list[bytes]:
     """NDJSON lines: ``n_vessels`` vessels on constant courses in the Aegean and Central Med,
     each reporting every 60 s, in event-time order, plus the simulator's scenarios."""
@@ -32,21 +36,25 @@ def tracks(n_positions: int, n_vessels: int, seed: int = 1) -> list[bytes]:
     ts = T0_S + t_off[:, None] + 60.0 * k[None, :]
     order = np.argsort(ts, axis=None, kind="stable")
     vi, ki = np.unravel_index(order, ts.shape)
+    # bytes(memoryview(...)): an exact-size copy; orjson's own result holds a 4 KiB buffer, and
+    # millions of them would make the workload, not seaguard, fill the memory.
     out = [
-        orjson.dumps(
-            {
-                "mmsi": int(mmsi[v]),
-                "ts": round(float(ts[v, j]), 3),
-                "lat": round(float(lat[v, j]), 5),
-                "lon": round(float(lon[v, j]), 5),
-                "sog": round(float(sog[v]), 1),
-                "cog": round(float(cog[v]), 1),
-            }
+        _compact(
+            orjson.dumps(
+                {
+                    "mmsi": int(mmsi[v]),
+                    "ts": round(float(ts[v, j]), 3),
+                    "lat": round(float(lat[v, j]), 5),
+                    "lon": round(float(lon[v, j]), 5),
+                    "sog": round(float(sog[v]), 1),
+                    "cog": round(float(cog[v]), 1),
+                }
+            )
         )
         for v, j in zip(vi.tolist(), ki.tolist(), strict=True)
     ]
     scen, _ = simulate(["all"], seed=seed, hours=1, with_background=False)
-    out += [orjson.dumps(r) for r in scen]
+    out += [_compact(orjson.dumps(r)) for r in scen]
     return out
 
 

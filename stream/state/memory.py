@@ -25,10 +25,14 @@ class MemoryStore(StateStore):
         self.bucket_retention = bucket_retention
         self._kv: dict[str, bytes] = {}
         self._exp: dict[str, int] = {}
+        # One heap entry per key/member at most (``_queued`` holds its time): rescheduling on
+        # every fix must not grow the heaps (a stale entry per fix would be ~100 per vessel).
         self._exp_heap: list[tuple[int, str]] = []
+        self._exp_queued: dict[str, int] = {}
         self._now_ms = 0
         self._timers: dict[str, dict[str, int]] = defaultdict(dict)
         self._heaps: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._queued: dict[str, dict[str, int]] = defaultdict(dict)
         self._buckets: dict[
             int, dict[tuple[int, int], dict[str, tuple[float, float, dict[str, Any]]]]
         ]
@@ -41,11 +45,16 @@ class MemoryStore(StateStore):
         return self._kv.get(key)
 
     def set(self, key: str, value: bytes, ttl_s: int | None = None) -> None:
-        self._kv[key] = value
+        # An exact-size copy: orjson.dumps returns bytes with a 4 KiB allocation behind them,
+        # whatever their length; kept as is, that is 4 KiB per vessel.
+        self._kv[key] = bytes(memoryview(value))
         if ttl_s:
             at = self._now_ms + ttl_s * 1000
             self._exp[key] = at
-            heapq.heappush(self._exp_heap, (at, key))
+            q = self._exp_queued.get(key)
+            if q is None or at < q:
+                heapq.heappush(self._exp_heap, (at, key))
+                self._exp_queued[key] = at
         else:
             self._exp.pop(key, None)
 
@@ -59,20 +68,35 @@ class MemoryStore(StateStore):
     # timers
     def schedule(self, scope: str, member: str, at_ms: int) -> None:
         self._timers[scope][member] = at_ms
-        heapq.heappush(self._heaps[scope], (at_ms, member))
+        q = self._queued[scope]
+        old = q.get(member)
+        if old is None or at_ms < old:  # a later time is picked up when the entry pops
+            heapq.heappush(self._heaps[scope], (at_ms, member))
+            q[member] = at_ms
 
     def cancel(self, scope: str, member: str) -> None:
         self._timers[scope].pop(member, None)
 
     def due(self, scope: str, upto_ms: int) -> list[str]:
-        heap, cur = self._heaps[scope], self._timers[scope]
-        # Drop stale heap entries (rescheduled or cancelled) from the top.
-        while heap and cur.get(heap[0][1]) != heap[0][0]:
-            heapq.heappop(heap)
-        if not heap or heap[0][0] > upto_ms:
-            return []
-        out = sorted((at, m) for m, at in cur.items() if at <= upto_ms)
-        return [m for _, m in out]
+        heap, cur, q = self._heaps[scope], self._timers[scope], self._queued[scope]
+        out: list[tuple[int, str]] = []
+        while heap and heap[0][0] <= upto_ms:
+            at, m = heapq.heappop(heap)
+            if q.get(m) != at:
+                continue  # superseded by an earlier entry for the same member
+            del q[m]
+            c = cur.get(m)
+            if c is None:
+                continue  # cancelled
+            if c <= upto_ms:
+                out.append((c, m))
+            else:  # rescheduled later: queue it at its current time
+                heapq.heappush(heap, (c, m))
+                q[m] = c
+        for c, m in out:  # still scheduled until the caller reschedules or cancels it
+            heapq.heappush(heap, (c, m))
+            q[m] = c
+        return [m for _, m in sorted(out)]
 
     # shared view
     @staticmethod
@@ -117,12 +141,21 @@ class MemoryStore(StateStore):
         for b in [b for b in self._buckets if b < oldest]:
             del self._buckets[b]
             self._cell_of.pop(b, None)
-        heap = self._exp_heap
+        heap, q = self._exp_heap, self._exp_queued
         while heap and heap[0][0] <= self._now_ms:
             at, key = heapq.heappop(heap)
-            if self._exp.get(key) == at:
+            if q.get(key) != at:
+                continue
+            del q[key]
+            exp = self._exp.get(key)
+            if exp is None:
+                continue  # deleted, or set without a TTL since
+            if exp <= self._now_ms:
                 del self._exp[key]
                 self._kv.pop(key, None)
+            else:  # refreshed since: queue it at its current expiry
+                heapq.heappush(heap, (exp, key))
+                q[key] = exp
 
     def __len__(self) -> int:
         return len(self._kv)

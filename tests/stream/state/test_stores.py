@@ -30,6 +30,9 @@ def test_timers(store: StateStore) -> None:
     store.cancel("p0", "v1")
     assert store.due("p0", 2000) == []
     assert store.due("p1", 2000) == ["v3"]
+    store.schedule("p0", "v4", 9000)
+    store.schedule("p0", "v4", 3000)  # moved earlier: due at the earlier time
+    assert store.due("p0", 3000) == ["v4"]
 
 
 def test_buckets_find_neighbours_within_radius(store: StateStore) -> None:
@@ -80,3 +83,28 @@ def test_buffered_store_holds_writes_until_flush(store: StateStore) -> None:
     assert b.due("p0", 20) == []
     b.discard()  # rolled back
     assert b.get("sg:{a}:v") == b"1" and b.due("p0", 20) == ["a"]
+
+
+def test_memory_store_stays_bounded_under_rescheduling_and_refreshes() -> None:
+    """Every fix reschedules its vessel's timer and refreshes its TTL: the heaps behind them
+    must hold one entry per vessel, not one per fix, and values keep their exact size."""
+    import sys
+
+    import orjson
+
+    from stream.state.memory import MemoryStore
+
+    m = MemoryStore()
+    for t in range(0, 2000):
+        now = 1_000_000 + t * 60_000
+        m.advance(now)
+        for v in ("a", "b", "c"):
+            m.schedule("p0", v, now + 7_200_000)
+            m.set(f"sg:{{{v}}}:v", orjson.dumps({"t": t}), ttl_s=86_400)
+        assert m.due("p0", now) == []
+    assert len(m._heaps["p0"]) <= 6 and len(m._exp_heap) <= 6
+    assert m.due("p0", 1_000_000 + 2000 * 60_000 + 7_200_000) == ["a", "b", "c"]
+    blob = m.get("sg:{a}:v")
+    assert blob == b'{"t":1999}' and sys.getsizeof(blob) < 100
+    m.advance(1_000_000 + 2000 * 60_000 + 86_400_000)
+    assert len(m) == 0  # expired in event time, through the refreshed entries
