@@ -14,14 +14,31 @@ def _compact(b: bytes) -> bytes:
     return bytes(memoryview(b))
 
 
+def _at_sea(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start points at sea (≥ 5 km from the coast), half in the Aegean, half in the Central
+    Mediterranean: AIS traffic is ships at sea, not points scattered over the islands."""
+    from stream.zoneload import load_zoneset
+
+    zs = load_zoneset()
+    lon = np.empty(0)
+    lat = np.empty(0)
+    while lon.size < n:
+        k = 2 * n
+        aegean = rng.random(k) < 0.5
+        x = np.where(aegean, rng.uniform(23.0, 28.0, k), rng.uniform(10.5, 16.0, k))
+        y = np.where(aegean, rng.uniform(35.5, 40.0, k), rng.uniform(33.0, 37.0, k))
+        ok = zs.dist_shore_m(x, y) >= 5000.0
+        lon, lat = np.r_[lon, x[ok]], np.r_[lat, y[ok]]
+    return lon[:n], lat[:n]
+
+
 def tracks(n_positions: int, n_vessels: int, seed: int = 1) -> list[bytes]:
-    """NDJSON lines: ``n_vessels`` vessels on constant courses in the Aegean and Central Med,
+    """NDJSON lines: ``n_vessels`` vessels on constant courses from points at sea in the Aegean
+    and Central Med,
     each reporting every 60 s, in event-time order, plus the simulator's scenarios."""
     rng = np.random.default_rng(seed)
     per = max(1, n_positions // n_vessels)
-    aegean = rng.random(n_vessels) < 0.5
-    lon0 = np.where(aegean, rng.uniform(23.0, 28.0, n_vessels), rng.uniform(10.5, 16.0, n_vessels))
-    lat0 = np.where(aegean, rng.uniform(35.5, 40.0, n_vessels), rng.uniform(33.0, 37.0, n_vessels))
+    lon0, lat0 = _at_sea(rng, n_vessels)
     sog = rng.uniform(0.0, 20.0, n_vessels)
     cog = rng.uniform(0, 360, n_vessels)
     mmsi = 247_000_000 + np.arange(n_vessels)

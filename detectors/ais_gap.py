@@ -18,10 +18,15 @@ least 4 in the 2 h before, i.e. one every 30 min or better).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState
+from detectors.batch import FixBatch
 from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
@@ -59,19 +64,66 @@ class AisGapDetector(Detector):
         return AisGapParams()
 
     def _eligible(self, fix: Fix, recent: list[int], ctx: Context) -> bool:
+        in_port = bool(fix.zones_outer) and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS)
+        return self._eligible_at(fix.sog_kn, fix.dist_shore_m, in_port, recent)
+
+    def _eligible_at(
+        self, sog_kn: float | None, d: float, in_port: bool, recent: list[int]
+    ) -> bool:
         p = self.params
-        if fix.sog_kn is not None and fix.sog_kn < p.min_sog_kn:
+        if sog_kn is not None and sog_kn < p.min_sog_kn:
             return False
-        d = fix.dist_shore_m
         if d == d and d < p.min_shore_m:  # known and too close to (or on) land
             return False
-        if fix.zones_outer and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS):
+        if in_port:
             return False
         # recent holds only times within the window (see on_fix), thinned to one per 5 min
         return (
             len(recent) >= p.regular_min_fixes
             and recent[-1] - recent[0] >= p.regular_min_span_s * 1000
         )
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        # The alert can only come with a fix after a long silence, or while one is open;
+        # every other fix is bookkeeping (quiet_rows).
+        gap = b.dt_s >= self.params.min_gap_s * 0.999
+        is_open = b.per_vessel(self.name, lambda st: bool(st.get("open")))
+        return gap | is_open
+
+    def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+        p = self.params
+        st = vs.for_detector(self.name)
+        st.pop("open", None)
+        recent = st.setdefault("recent", [])
+        ts = b.ts_list
+        tsr = [ts[r] for r in rows]
+        window_ms = p.regular_window_s * 1000
+        # As on_fix, one report time per 5 min: jump straight to the next one kept.
+        i = 0 if recent else 1
+        if not recent:
+            recent.append(tsr[0])
+        while (i := bisect_left(tsr, recent[-1] + 300_000, i)) < len(tsr):
+            t = tsr[i]
+            recent.append(t)
+            horizon = t - window_ms
+            while recent and recent[0] < horizon:
+                recent.pop(0)
+            i += 1
+        r = rows[-1]
+        t = ts[r]
+        sog = float(b.sog[r])
+        sog_kn = None if sog != sog else sog
+        d = float(b.dist_shore[r])
+        in_port = bool(b.in_kinds(PORT_KINDS, outer=True)[r])
+        ok = self._eligible_at(sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t])
+        st["last"] = {
+            "ts_ms": t,
+            "lat": float(b.lat[r]),
+            "lon": float(b.lon[r]),
+            "ok": ok,
+            "sog_kn": None if sog_kn is None else round(sog_kn, 2),
+            "shore_m": None if d != d else round(d),
+        }
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

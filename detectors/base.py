@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 from stream.models import SEVERITIES, Alert, Position, Severity, StaticData, Status
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from detectors.batch import FixBatch
     from detectors.geofence import Crossing, ZoneSet
 
 __all__ = ["Context", "Detector", "Fix", "SharedView", "VesselState", "alert_id"]
@@ -43,6 +47,9 @@ class VesselState:
     n_fixes: int = 0
     zones: dict[str, int] = field(default_factory=dict)  # zone id → entry time (ms)
     det: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Signatures of the zone sets (inside, within hysteresis) at the last fix: the columnar
+    # path compares them to know, without Python per fix, that no zone was entered or left.
+    zsig: list[int] | None = None
 
     def for_detector(self, name: str) -> dict[str, Any]:
         d = self.det.get(name)
@@ -58,6 +65,7 @@ class VesselState:
             "n": self.n_fixes,
             "z": self.zones,
             "d": {k: v for k, v in self.det.items() if v},
+            **({"g": self.zsig} if self.zsig is not None else {}),
         }
 
     @classmethod
@@ -69,6 +77,7 @@ class VesselState:
             n_fixes=int(d.get("n", 0)),
             zones=d.get("z") or {},
             det=d.get("d") or {},
+            zsig=d.get("g"),
         )
 
 
@@ -156,6 +165,18 @@ class Detector(ABC):
     def wake_at(self, vs: VesselState) -> int | None:
         """Event time at which ``on_timer`` should run for this vessel, if any."""
         return None
+
+    # -- the columnar fast path (optional) ------------------------------------------------------
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_] | None:
+        """Vectorised pre-filter: which rows of the batch this detector must see through
+        ``on_fix``. None (the default) means every row. A row left out must be one on which
+        ``on_fix`` would raise nothing and change nothing - or whose change ``quiet_rows``
+        applies. A superset is always safe; the pipeline's equivalence test holds each
+        detector to it."""
+        return None
+
+    def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:  # noqa: B027
+        """Apply, in order, the routine bookkeeping of rows ``hot_rows`` left out."""
 
     # -- helpers for subclasses --------------------------------------------------------------
     def describe(self) -> dict[str, Any]:

@@ -12,8 +12,12 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from config import path as config_path
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.batch import FixBatch
 from detectors.vessel import describe_vessel, is_night, is_small_craft, is_unidentified
 from stream.errors import ConfigError
 from stream.models import Alert
@@ -155,6 +159,11 @@ class CrossingPatternDetector(Detector):
         for zid in fix.entered:
             ev.append(("enter", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
         return ev
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        # events: "in" a zone some rule step matches, crossings, entries and exits
+        in_zones = self._in_zones(Context(zones=b.zones, shared=None))  # type: ignore[arg-type]
+        return b.crossing | b.zone_change | b.in_zone_ids(in_zones)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.zones or fix.exited or fix.crossings):

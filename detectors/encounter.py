@@ -19,7 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState
+from detectors.batch import FixBatch
 from detectors.vessel import describe_vessel, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
@@ -52,6 +56,23 @@ class EncounterDetector(Detector):
     @classmethod
     def default_params(cls) -> EncounterParams:
         return EncounterParams()
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        p = self.params
+        # Eligible rows (the port test is left to on_fix: a superset), and rows in a bucket
+        # where the vessel has an eligible fix to withdraw (earlier batch, or this one).
+        cand = (b.sog < p.max_speed_kn * 1.0001) & (b.dist_shore >= p.min_shore_m * 0.999)
+        idx = np.flatnonzero(cand)
+        if idx.size:  # one tree query for the batch; on_fix's own test reuses the answers
+            cand[idx[b.zones.near_port_many(b.lon[idx], b.lat[idx], p.min_port_dist_m)]] = False
+        bucket = b.ts // BUCKET_MS
+        held = np.fromiter(
+            ((s.det.get(self.name) or {}).get("b", -1) for s in b.states), np.int64, len(b.states)
+        )
+        keys = np.concatenate(
+            [b.vc[cand] * 2**32 + bucket[cand], np.arange(held.size) * 2**32 + held]
+        )
+        return cand | np.isin(b.vc * 2**32 + bucket, keys)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

@@ -81,6 +81,7 @@ class ZoneSet:
         self.by_id = {z.id: z for z in zones}
         self.index_of = {z.id: i for i, z in enumerate(zones)}
         self.hysteresis_m = hysteresis_m
+        self._near_memo: dict[tuple[float, float, float], bool] = {}
         self._poly_idx = np.array([i for i, z in enumerate(zones) if not z.is_line], dtype=np.int64)
         self._line_idx = np.array([i for i, z in enumerate(zones) if z.is_line], dtype=np.int64)
         for i in self._poly_idx:
@@ -255,12 +256,32 @@ class ZoneSet:
 
     def near_port(self, lon: float, lat: float, dist_m: float) -> bool:
         """Whether a port/anchorage zone lies within about ``dist_m`` (degree approximation,
-        never shorter than ``dist_m``)."""
+        never shorter than ``dist_m``). Answers ``near_port_many`` computed are reused."""
+        got = self._near_memo.get((lon, lat, dist_m))
+        if got is not None:
+            return got
+        return bool(self.near_port_many([lon], [lat], dist_m)[0])
+
+    def near_port_many(
+        self, lon: npt.ArrayLike, lat: npt.ArrayLike, dist_m: float
+    ) -> npt.NDArray[np.bool_]:
+        """``near_port`` for many points in one tree query (and remembered for them)."""
+        lon_l = np.asarray(lon, dtype=np.float64).tolist()
+        lat_l = np.asarray(lat, dtype=np.float64).tolist()
+        out = np.zeros(len(lon_l), dtype=bool)
         tree, n = self._port_tree
-        if n == 0:
-            return False
-        deg = dist_m / (111_320.0 * max(0.2, math.cos(math.radians(lat))))
-        return len(tree.query(Point(lon, lat), predicate="dwithin", distance=deg)) > 0
+        if n and lon_l:
+            deg = [dist_m / (111_320.0 * max(0.2, math.cos(math.radians(y)))) for y in lat_l]
+            pts = shapely.points(lon_l, lat_l)
+            hit = tree.query(pts, predicate="dwithin", distance=deg)[0]
+            out[hit] = True
+        memo = self._near_memo
+        if len(memo) > 200_000:
+            memo.clear()
+        memo.update(
+            zip(zip(lon_l, lat_l, [dist_m] * len(lon_l), strict=True), out.tolist(), strict=True)
+        )
+        return out
 
     def any_kind(self, zone_ids: tuple[str, ...] | list[str], kinds: frozenset[str]) -> bool:
         """Whether any of these zone ids is of one of ``kinds``."""

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from config import MID_FILE
 from detectors.base import Context, Detector, Fix, VesselState
+from detectors.batch import FixBatch
 from detectors.vessel import describe_vessel
 from stream.models import Alert, StaticData
 from stream.timeutil import iso
@@ -85,6 +89,10 @@ class IdentityDetector(Detector):
     @classmethod
     def default_params(cls) -> IdentityParams:
         return IdentityParams()
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        unchecked = b.per_vessel(self.name, lambda st: not st.get("checked"), absent=True)
+        return unchecked & b.mmsi_known
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         mmsi = fix.pos.mmsi

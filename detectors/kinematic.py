@@ -14,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState
+from detectors.batch import FixBatch
 from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
 from stream.models import Alert
 from stream.timeutil import iso
@@ -54,14 +58,26 @@ class KinematicDetector(Detector):
     def default_params(cls) -> KinematicParams:
         return KinematicParams()
 
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        p = self.params
+        # A vessel with no heads of its own follows its previous fix: only a fix that is not
+        # consistent with it (1 % margin: a superset) can change anything.
+        reach = p.noise_m + p.max_speed_kn / KN_PER_MPS * (b.dt_s + p.timestamp_resolution_s)
+        jump = b.has_prev & ~(b.dist_m <= reach * 0.99)
+        heads = b.per_vessel(self.name, lambda st: "h1" in st or "h2" in st or "dup" in st)
+        return heads | b.from_first(jump)
+
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
         st = vs.for_detector(self.name)
         head = {"ts_ms": fix.ts_ms, "lat": fix.lat, "lon": fix.lon}
-        h1 = st.get("h1") or fix.prev
+        # h1 is the head of the main track; absent, it is the previous fix (fix.prev), which
+        # keeps the state of a vessel on a consistent track empty.
+        h1 = st.get("h1")
         if h1 is None:
-            st["h1"] = head
-            return []
+            if fix.prev is None:
+                return []
+            h1 = {"ts_ms": fix.prev["ts_ms"], "lat": fix.prev["lat"], "lon": fix.prev["lon"]}
         h2 = st.get("h2")
         dup = st.get("dup")
         if dup is not None:  # two transmitters already reported: follow both, stay quiet
@@ -76,7 +92,10 @@ class KinematicDetector(Detector):
             return []
         alerts: list[Alert] = []
         if _consistent(p, h1, fix.ts_ms, fix.lat, fix.lon):
-            st["h1"] = head
+            if h2 is None:
+                st.pop("h1", None)  # the main track's head is this fix: the next one's prev
+            else:
+                st["h1"] = head
             if h2 is not None:
                 h2["main_after"] = h2.get("main_after", 0) + 1
                 if fix.ts_ms - h2["first_ts_ms"] >= p.confirm_window_s * 1000:
@@ -98,6 +117,7 @@ class KinematicDetector(Detector):
         else:
             d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
             if d >= p.min_jump_m:
+                st["h1"] = h1  # pinned: the next fixes' prev is the jumped position
                 st["h2"] = dict(
                     head,
                     n=1,
@@ -110,7 +130,7 @@ class KinematicDetector(Detector):
                     jump_lon=fix.lon,
                 )
             else:
-                st["h1"] = head  # too small to matter; follow the vessel
+                st.pop("h1", None)  # too small to matter; follow the vessel
         return alerts
 
     def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:

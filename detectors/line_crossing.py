@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.batch import FixBatch
 from detectors.vessel import describe_vessel, is_small_craft, is_unidentified
 from stream.models import Alert
 from stream.timeutil import iso
@@ -31,6 +35,9 @@ class LineCrossingDetector(Detector):
     @classmethod
     def default_params(cls) -> LineCrossingParams:
         return LineCrossingParams()
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        return b.crossing
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not fix.crossings:

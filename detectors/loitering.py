@@ -14,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState
+from detectors.batch import FixBatch
 from detectors.geo import M_PER_NM, haversine_m
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
@@ -51,6 +55,18 @@ class LoiteringDetector(Detector):
         # Outside the land data's coverage ports and marinas are unknown: no loitering there.
         d = fix.dist_shore_m
         return d == d and d >= self.params.min_shore_m
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        p = self.params
+        # An episode can only start on a slow fix away from ports; once one may be running,
+        # every later fix of the vessel matters.
+        start = (
+            (b.sog < p.max_speed_kn * 1.0001)
+            & (b.dist_shore >= p.min_shore_m * 0.999)
+            & ~b.in_kinds(PORT_KINDS, outer=True)
+        )
+        running = b.per_vessel(self.name, lambda st: "ep" in st)
+        return running | b.from_first(start)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

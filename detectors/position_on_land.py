@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.batch import FixBatch
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel
 from stream.models import Alert
@@ -32,6 +36,11 @@ class PositionOnLandDetector(Detector):
     @classmethod
     def default_params(cls) -> PositionOnLandParams:
         return PositionOnLandParams()
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        inland = b.dist_shore < -self.params.min_inland_m * 0.999  # NaN compares False
+        on = b.per_vessel(self.name, lambda st: bool(st.get("on")))
+        return inland | b.from_first(inland) | on
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         d = fix.dist_shore_m

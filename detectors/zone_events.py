@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
+from detectors.batch import FixBatch
 from detectors.vessel import describe_vessel, is_small_craft, is_unidentified
 from stream.models import Alert, Severity
 from stream.timeutil import iso
@@ -94,6 +98,12 @@ class ZoneEventsDetector(Detector):
             f"{iso(fix.ts_ms)}.",
             evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
         )
+
+    def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        # Entries and exits happen only where the zone sets change; a dwell needs the vessel
+        # within (the hysteresis of) a zone kind that has a dwell rule.
+        dwell = frozenset(k for k, r in self.rules.items() if r.dwell)
+        return b.zone_change | (b.in_kinds(dwell, outer=True) if dwell else b.zone_change)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.entered or fix.exited or vs.zones):

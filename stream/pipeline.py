@@ -11,7 +11,6 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ import orjson
 from detectors.base import Context, Detector, Fix, VesselState
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
+from stream.columnar import MIN_DT_FOR_DERIVED_S, record_fix, run_columnar, zone_transitions
 from stream.models import Alert, Position, StaticData
 from stream.state.base import StateStore
 
@@ -28,7 +28,6 @@ __all__ = ["DEFAULT_STATE_TTL_S", "Pipeline", "vessel_key"]
 log = logging.getLogger(__name__)
 
 DEFAULT_STATE_TTL_S = 7 * 86400  # forget a vessel after a week without reports
-MIN_DT_FOR_DERIVED_S = 20.0  # derive sog/cog only over ≥ 20 s (minute-resolution feeds)
 
 
 def vessel_key(vessel: str) -> str:
@@ -45,6 +44,7 @@ class Pipeline:
         *,
         scope: str = "p0",
         state_ttl_s: int = DEFAULT_STATE_TTL_S,
+        fast: bool = True,
     ) -> None:
         self.detectors = list(detectors)
         self.zones = zones
@@ -55,6 +55,10 @@ class Pipeline:
         self.watermark_ms: int | None = None
         self.stats: Counter[str] = Counter()
         self.vessels_seen: set[str] = set()
+        # fast: the columnar path (stream/columnar.py); False: the reference path, one fix
+        # at a time through every detector. Same alerts either way (tested).
+        self.fast = fast
+        self._waking = [d for d in self.detectors if type(d).wake_at is not Detector.wake_at]
 
     # -- public -----------------------------------------------------------------------------
     def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
@@ -65,7 +69,8 @@ class Pipeline:
             # Event-time TTLs (memory backend) count from the newest time of this batch.
             self.store.advance(max(recs[-1].ts_ms, self.watermark_ms or 0))
             states = self._load({r.vessel for r in recs})
-            alerts.extend(self._run(recs, states))
+            run = run_columnar if self.fast else Pipeline._run
+            alerts.extend(run(self, recs, states))
             self._save(states)
             alerts.extend(self.advance(recs[-1].ts_ms))
         return alerts
@@ -101,7 +106,7 @@ class Pipeline:
         items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
         self.store.set_many(items, self.state_ttl_s)
         for v, vs in states.items():
-            wake = [w for d in self.detectors if (w := d.wake_at(vs)) is not None]
+            wake = [w for d in self._waking if (w := d.wake_at(vs)) is not None]
             if wake:
                 self.store.schedule(self.scope, v, min(wake))
             else:
@@ -180,20 +185,7 @@ class Pipeline:
                 zid,
             )
             k += 1
-            # Zone transitions with hysteresis: enter inside a zone, leave only once outside
-            # its outer (buffered) shape, so a vessel sailing along an edge does not flap.
-            cur = vs.zones
-            if cur or fix.zones:
-                exited = tuple(z for z in cur if z not in fix.zones_outer)
-                for z in exited:
-                    del cur[z]
-                entered = tuple(z for z in fix.zones if z not in cur)
-                for z in entered:
-                    cur[z] = r.ts_ms
-                if vs.last is None:
-                    entered = ()  # first seen inside a zone: it did not enter it (we know of)
-                if entered or exited:
-                    fix = replace(fix, entered=entered, exited=exited)
+            fix = zone_transitions(fix, vs)
             if r.mmsi is not None:
                 vs.static["mmsi"] = r.mmsi  # before the detectors: first-fix alerts carry it
             ctx = self.ctx
@@ -201,16 +193,7 @@ class Pipeline:
                 got = f(fix, vs, ctx)
                 if got:
                     alerts.extend(got)
-            vs.last = {
-                "ts_ms": r.ts_ms,
-                "lat": r.lat,
-                "lon": r.lon,
-                "sog_kn": fix.sog_kn,
-                "cog_deg": fix.cog_deg,
-            }
-            vs.n_fixes += 1
-            if r.ais_class and "ais_class" not in vs.static:
-                vs.static["ais_class"] = r.ais_class
+            record_fix(vs, fix)
         return alerts
 
     def _fix(

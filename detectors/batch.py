@@ -1,0 +1,138 @@
+"""A batch of fixes as numpy columns, for the detectors' vectorised pre-filters.
+
+The pipeline computes, for every position of a batch at once, what each fix needs (motion
+since the vessel's previous fix, the geofence answers, crossings, zone changes). A detector's
+``hot_rows`` looks at these columns and says which rows it must see one by one; the others
+skip the per-fix Python entirely (``Detector.quiet_rows`` applies any routine bookkeeping in
+bulk). Pure data and numpy: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from detectors.base import VesselState
+    from detectors.geofence import ZoneSet
+
+__all__ = ["FixBatch", "prev_in_group"]
+
+Bool = npt.NDArray[np.bool_]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+def prev_in_group(codes: I64) -> I64:
+    """For each row, the index of the previous row with the same code (rows are in event-time
+    order), or -1 for the first row of its code."""
+    order = np.argsort(codes, kind="stable")
+    cs = codes[order]
+    same = cs[1:] == cs[:-1]
+    prev = np.full(codes.size, -1, dtype=np.int64)
+    prev[order[1:][same]] = order[:-1][same]
+    return prev
+
+
+@dataclass
+class FixBatch:
+    """The used positions of one batch, in event-time order (row ``k`` is the k-th fix).
+
+    Per row: vessel code ``vc`` (index into ``states``), time, position, effective speed
+    (reported, else derived; NaN unknown), motion since the previous fix of the same vessel
+    (NaN for a vessel's first fix ever), signed distance to shore, whether a boundary line was
+    crossed and whether the set of zones around the vessel changed.
+    """
+
+    zones: ZoneSet
+    states: list[VesselState]
+    vc: I64
+    ts: I64
+    lat: F64
+    lon: F64
+    sog: F64
+    dt_s: F64
+    dist_m: F64
+    implied_kn: F64
+    dist_shore: F64
+    has_prev: Bool
+    crossing: Bool
+    zone_change: Bool
+    mmsi_known: Bool
+    inner_pt: I64
+    inner_zone: I64
+    outer_pt: I64
+    outer_zone: I64
+    _kind_cache: dict[Any, Bool] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.ts.size)
+
+    @cached_property
+    def ts_list(self) -> list[int]:
+        return self.ts.tolist()
+
+    @cached_property
+    def _groups(self) -> tuple[I64, I64]:
+        order = np.argsort(self.vc, kind="stable")
+        cs = self.vc[order]
+        start = np.ones(cs.size, dtype=bool)
+        start[1:] = cs[1:] != cs[:-1]
+        return order, np.cumsum(start) - 1
+
+    def in_kinds(self, kinds: frozenset[str], outer: bool = False) -> Bool:
+        """Rows inside (``outer``: within the exit hysteresis of) a zone of these kinds."""
+        return self._rows_where(("kind", kinds, outer), lambda z: z.kind in kinds, outer)
+
+    def in_zone_ids(self, ids: frozenset[str], outer: bool = False) -> Bool:
+        """Rows inside (``outer``: within the hysteresis of) one of these zones."""
+        return self._rows_where(("id", ids, outer), lambda z: z.id in ids, outer)
+
+    def _rows_where(self, key: Any, pred: Callable[[Any], bool], outer: bool) -> Bool:
+        got = self._kind_cache.get(key)
+        if got is None:
+            zs = self.zones.zones
+            got = self._rows_in(np.fromiter((pred(z) for z in zs), bool, len(zs)), outer)
+            self._kind_cache[key] = got
+        return got
+
+    def _rows_in(self, zmask: Bool, outer: bool) -> Bool:
+        pt, zn = (self.outer_pt, self.outer_zone) if outer else (self.inner_pt, self.inner_zone)
+        out = np.zeros(self.n, dtype=bool)
+        if zmask.size:
+            out[pt[zmask[zn]]] = True
+        return out
+
+    def per_vessel(
+        self, name: str, fn: Callable[[dict[str, Any]], bool], absent: bool = False
+    ) -> Bool:
+        """A test of each vessel's state for detector ``name`` (``absent`` where it has none),
+        at the start of the batch, spread to the vessel's rows."""
+        flags = np.fromiter(
+            ((fn(d[name]) if name in d else absent) for d in self._dets), bool, len(self.states)
+        )
+        return flags[self.vc] if flags.size else np.zeros(self.n, dtype=bool)
+
+    @cached_property
+    def _dets(self) -> list[dict[str, dict[str, Any]]]:
+        return [s.det for s in self.states]
+
+    def from_first(self, mask: Bool) -> Bool:
+        """True from each vessel's first True row onward (within the batch)."""
+        if not mask.any():
+            return mask
+        order, gid = self._groups
+        m = mask[order].astype(np.int64)
+        cs = np.cumsum(m)
+        first_of_group = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+        before = (cs - m)[first_of_group]
+        res = (cs - before[gid]) > 0
+        out = np.empty(self.n, dtype=bool)
+        out[order] = res
+        return out
