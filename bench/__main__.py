@@ -5,6 +5,7 @@
     python -m bench pipeline       # decode floor vs geofence vs full pipeline (replay)
     python -m bench memory         # state bytes per tracked vessel
     python -m bench kafka          # consume rate through the embedded broker
+    python -m bench latency        # produce -> alert latency at a steady 2,000 msg/s
 
 Sizes can be reduced for a quick look: --scale 0.1.
 """
@@ -88,6 +89,7 @@ def bench_geofence(scale: float) -> dict[str, Any]:
 def bench_pipeline(scale: float) -> dict[str, Any]:
     from stream.app import build_pipeline
     from stream.decode.jsondec import decode_json_record
+    from stream.replay import BATCH
     from stream.settings import load_settings
     from stream.sinks import ListSink
 
@@ -112,9 +114,9 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
     pl = build_pipeline(load_settings(env={}))
     sink = ListSink()
 
-    def full() -> None:
-        for i in range(0, len(recs), 5000):
-            for a in pl.process(recs[i : i + 5000]):
+    def full() -> None:  # as `seaguard replay` runs it
+        for i in range(0, len(recs), BATCH):
+            for a in pl.process(recs[i : i + BATCH]):
                 sink.add(a)
 
     t_pipe, _ = _t(full)
@@ -240,6 +242,102 @@ def bench_kafka(scale: float) -> dict[str, Any]:
     }
 
 
+def bench_latency(scale: float) -> dict[str, Any]:
+    """Produce -> alert latency through the embedded broker and the live service, at a steady
+    2,000 msg/s of background traffic: every 100th message is a new vessel transmitting an
+    invalid (8-digit) MMSI, which raises an alert on its first fix; the time from its send to
+    the alert's arrival at a subscriber is one sample."""
+    import threading
+
+    import orjson
+    from kafka import TopicPartition
+
+    from stream.kafka.broker import EmbeddedBroker
+    from stream.kafka.clients import create_topics, make_consumer, make_producer
+    from stream.service import Service
+    from stream.settings import load_settings
+
+    rate = 2000
+    seconds = max(20.0, 60.0 * scale)
+    with EmbeddedBroker() as b:
+        s = load_settings(env={}, bootstrap_servers=b.bootstrap, group_id="bench-latency")
+        create_topics(s, {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1})
+        svc = Service(s, live=True)
+        th = threading.Thread(target=svc.run, daemon=True)
+        th.start()
+        sub = make_consumer(s, [], group=None)
+        while not sub.partitions_for_topic(s.alert_topic):
+            time.sleep(0.1)
+        tps = [TopicPartition(s.alert_topic, p) for p in sub.partitions_for_topic(s.alert_topic)]
+        sub.assign(tps)
+        sub.seek_to_end(*tps)
+        sent: dict[str, float] = {}
+        got: dict[str, float] = {}
+        stop = threading.Event()
+
+        def listen() -> None:
+            while not stop.is_set():
+                for recs in sub.poll(timeout_ms=100).values():
+                    now = time.perf_counter()
+                    for m in recs:
+                        a = orjson.loads(m.value)
+                        if a["type"] == "invalid_identity":
+                            got.setdefault(a["vessel"], now)
+
+        lt = threading.Thread(target=listen, daemon=True)
+        lt.start()
+        prod = make_producer(s, linger_ms=5)
+        rng = np.random.default_rng(3)
+        fleet = 2000
+        lon0 = rng.uniform(19.0, 20.0, fleet)  # open Ionian sea
+        lat0 = rng.uniform(36.0, 37.0, fleet)
+        t_start = time.perf_counter()
+        i = 0
+        warm_until = t_start + 8.0  # the group join and first fetches are not latency
+        while (now := time.perf_counter()) < t_start + seconds + 8.0:
+            due = int((now - t_start) * rate)
+            while i < due:
+                ts_ms = int(time.time() * 1000)
+                if i % 100 == 0 and now > warm_until:
+                    v = str(10_000_000 + i)  # 8 digits: invalid_identity on the first fix
+                    rec = {"mmsi": int(v), "ts_ms": ts_ms, "lat": 36.5, "lon": 19.5, "sog": 8.0}
+                    sent[v] = time.perf_counter()
+                else:
+                    k = i % fleet
+                    v = str(247_000_000 + k)
+                    rec = {
+                        "mmsi": int(v),
+                        "ts_ms": ts_ms,
+                        "lat": float(lat0[k]) + i * 1e-7,
+                        "lon": float(lon0[k]),
+                        "sog": 12.0,
+                    }
+                prod.send(s.input_topic, key=v.encode(), value=orjson.dumps(rec))
+                i += 1
+            time.sleep(0.002)
+        prod.flush()
+        deadline = time.perf_counter() + 10
+        while len(got) < len(sent) and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        stop.set()
+        svc.stop()
+        th.join(15)
+        lt.join(5)
+        sub.close()
+        prod.close()
+    lat_ms = np.array([(got[v] - t) * 1000 for v, t in sent.items() if v in got])
+    return {
+        "rate_msg_s": rate,
+        "seconds": seconds,
+        "messages": i,
+        "samples": int(lat_ms.size),
+        "lost": len(sent) - int(lat_ms.size),
+        "p50_ms": round(float(np.percentile(lat_ms, 50)), 1) if lat_ms.size else None,
+        "p99_ms": round(float(np.percentile(lat_ms, 99)), 1) if lat_ms.size else None,
+        "max_ms": round(float(lat_ms.max()), 1) if lat_ms.size else None,
+    }
+
+
 def write_markdown(all_results: dict[str, Any]) -> None:
     import numpy
     import shapely
@@ -261,6 +359,7 @@ BENCHES = {
     "pipeline": bench_pipeline,
     "memory": bench_memory,
     "kafka": bench_kafka,
+    "latency": bench_latency,
 }
 
 
@@ -274,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = ap.parse_args(argv)
+    from stream.app import tune_gc
+
+    tune_gc()  # as the seaguard command line does
     names = list(BENCHES) if args.which == "all" else [args.which]
     results: dict[str, Any] = {}
     for n in names:

@@ -440,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
     _setup_logging(args.log_level, args.log_format)
+    from stream.app import tune_gc
+
+    tune_gc()
     try:
         return int(args.func(args))
     except (ConfigError, ZoneError) as exc:

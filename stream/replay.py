@@ -22,7 +22,10 @@ from stream.sources import FileSource
 
 __all__ = ["ReplaySummary", "load_records", "replay"]
 
-BATCH = 5000
+# Records per pipeline batch in replay: state is loaded and saved once per vessel and batch,
+# so larger batches amortise it (20,000: ~1.7x the throughput of 5,000 on the benchmark).
+# Timers fire at batch ends, so an open ais_gap alert's time is a batch end's event time.
+BATCH = 20_000
 
 
 @dataclass

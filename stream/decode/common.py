@@ -166,6 +166,8 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
     if ais_class:
         up = ais_class.upper().replace("CLASS", "").strip()
         ais_class = up if up in ("A", "B") else None
+    if not any(k in fields for k in _IDENTITY_KEYS):  # a plain position report
+        return _position(fields, vessel, ts_ms, mmsi, ais_class, None)
     imo_f = fields.get("imo")
     imo: int | None = None
     if imo_f not in (None, ""):
@@ -186,11 +188,28 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
         ais_class=ais_class,
     )
 
+    return _position(fields, vessel, ts_ms, mmsi, ais_class, static)
+
+
+_IDENTITY_KEYS = ("name", "callsign", "imo", "ship_type", "length_m", "width_m")
+
+
+def _position(
+    fields: dict[str, Any],
+    vessel: str,
+    ts_ms: int,
+    mmsi: int | None,
+    ais_class: str | None,
+    static: StaticData | None,
+) -> list[Record]:
     lat = _num(fields.get("lat"), "lat")
     lon = _num(fields.get("lon"), "lon")
     out: list[Record] = []
-    if lat is None and lon is None and static.fields():
-        return [static]
+    if lat is None and lon is None:
+        if static is None and ais_class:
+            static = StaticData(vessel=vessel, ts_ms=ts_ms, mmsi=mmsi, ais_class=ais_class)
+        if static is not None and static.fields():
+            return [static]
     if lat is None:
         raise DecodeError("missing_field:lat", "no latitude")
     if lon is None:
@@ -233,6 +252,6 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
             source=str(src)[:64] if src is not None else None,
         )
     )
-    if static.fields().keys() - {"ais_class"}:
+    if static is not None and static.fields().keys() - {"ais_class"}:
         out.append(static)
     return out
