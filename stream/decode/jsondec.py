@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
 
-from stream.decode.common import MAX_RECORD_BYTES, Record, Rejected, build_records
+from stream.decode.common import (
+    COG_NA,
+    LAT_NA,
+    LON_NA,
+    MAX_RECORD_BYTES,
+    SOG_NA,
+    Record,
+    Rejected,
+    build_records,
+)
 from stream.errors import DecodeError
+from stream.models import Position
+from stream.timeutil import parse_ts_ms
 
 __all__ = ["JSON_ALIASES", "decode_json_obj", "decode_json_record"]
 
@@ -69,8 +81,72 @@ JSON_ALIASES: dict[str, str] = {
 _MMSI_KEYS = ("mmsi", "MMSI")
 
 
+_PLAIN_KEYS = frozenset({"mmsi", "ts", "ts_ms", "lat", "lon", "sog", "cog", "heading"})
+
+
+def _num_or_none(v: Any) -> float | bool | None:
+    """A finite number as float, None for null, False when the general path must decide."""
+    t = type(v)
+    if t is float:
+        return v if math.isfinite(v) else False
+    if t is int:
+        return float(v)
+    return None if v is None else False
+
+
+def _plain_position(obj: dict[str, Any]) -> list[Record] | None:
+    """The common record - numeric mmsi, time, position and motion, nothing else, every value
+    clean - decoded directly. None hands anything else (or any doubt) to the general path,
+    which gives the same result for what this accepts."""
+    if not obj.keys() <= _PLAIN_KEYS or ("ts" in obj and "ts_ms" in obj):
+        return None
+    mmsi = obj.get("mmsi")
+    if type(mmsi) is not int or not 0 < mmsi < 2**30:
+        return None
+    ts = obj["ts"] if "ts" in obj else obj.get("ts_ms")
+    if type(ts) not in (int, float):
+        return None
+    try:
+        ts_ms = parse_ts_ms(ts)
+    except ValueError:
+        return None
+    lat = _num_or_none(obj.get("lat"))
+    lon = _num_or_none(obj.get("lon"))
+    if not isinstance(lat, float) or not isinstance(lon, float):
+        return None
+    if lat == LAT_NA or lon == LON_NA or not -90.0 <= lat <= 90.0 or not -180.0 <= lon <= 180.0:
+        return None
+    sog, cog, hdg = (_num_or_none(obj.get(k)) for k in ("sog", "cog", "heading"))
+    if sog is False or cog is False or hdg is False:
+        return None
+    if sog is not None and (sog >= SOG_NA or sog < 0):
+        sog = None
+    if cog is not None and not 0 <= cog < COG_NA:
+        cog = None
+    if hdg is not None and not 0 <= hdg < 360:
+        hdg = None
+    return [
+        Position(
+            vessel=str(mmsi),
+            ts_ms=ts_ms,
+            lat=lat,
+            lon=lon,
+            mmsi=mmsi,
+            sog_kn=sog,
+            cog_deg=cog,
+            heading_deg=hdg,
+        )
+    ]
+
+
 def decode_json_obj(obj: Any) -> list[Record]:
     """A parsed JSON object → records; raises DecodeError."""
+    if type(obj) is dict and (plain := _plain_position(obj)) is not None:
+        return plain
+    return _decode_general(obj)
+
+
+def _decode_general(obj: Any) -> list[Record]:
     if not isinstance(obj, dict):
         raise DecodeError("not_an_object", f"JSON value is {type(obj).__name__}, not an object")
     fields: dict[str, Any] = {}

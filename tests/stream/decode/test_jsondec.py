@@ -167,3 +167,52 @@ def test_never_raises_on_any_field_types(obj: dict[str, object]) -> None:
                 assert r.sog_kn is None or (math.isfinite(r.sog_kn) and r.sog_kn >= 0)
     else:
         assert out.reason
+
+
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**31), max_value=2**62),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-200, max_value=200),
+    st.sampled_from([91, 181, 102.3, 360, 511, 0, 1_741_968_000, 1_741_968_000_000]),
+    st.text(max_size=12),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["mmsi", "ts", "ts_ms", "lat", "lon", "sog", "cog", "heading"]),
+        _values,
+    ),
+    st.integers(min_value=100_000_000, max_value=999_999_999),
+    st.floats(min_value=30, max_value=45),
+    st.floats(min_value=5, max_value=35),
+)
+@settings(max_examples=600, deadline=None)
+def test_plain_record_fast_path_matches_the_general_decoder(
+    obj: dict[str, object], mmsi: int, lat: float, lon: float
+) -> None:
+    """The shortcut for plain position records gives exactly what the general path gives
+    (and leaves everything else to it)."""
+    from stream.decode.jsondec import _decode_general, _plain_position
+    from stream.errors import DecodeError
+
+    for o in (obj, {"mmsi": mmsi, "ts": 1_741_968_000, "lat": lat, "lon": lon, **obj}):
+        fast = _plain_position(o)
+        if fast is None:
+            continue
+        try:
+            general = _decode_general(o)
+        except DecodeError as exc:
+            raise AssertionError(f"fast path accepted {o} that the general path rejects") from exc
+        assert fast == general
+
+
+def test_plain_records_take_the_fast_path() -> None:
+    from stream.decode.jsondec import _plain_position
+
+    rec = {"mmsi": 247000001, "ts": 1_741_968_000.5, "lat": 36.5, "lon": 19.5, "sog": 11.0}
+    assert _plain_position(rec) is not None
+    assert _plain_position({**rec, "name": "X"}) is None  # identity fields: general path
+    assert _plain_position({**rec, "mmsi": "247000001"}) is None  # a string id: general path
