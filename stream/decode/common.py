@@ -14,6 +14,7 @@ __all__ = [
     "MAX_RECORD_BYTES",
     "Record",
     "Rejected",
+    "available_motion",
     "build_records",
     "parse_ship_type",
 ]
@@ -191,6 +192,19 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
     return _position(fields, vessel, ts_ms, mmsi, ais_class, static)
 
 
+def available_motion(
+    sog: float | None, cog: float | None, hdg: float | None
+) -> tuple[float | None, float | None, float | None]:
+    """AIS 'not available' values (SOG 102.3, COG 360, heading 511) and impossible ones → None."""
+    if sog is not None and (sog >= SOG_NA or sog < 0):
+        sog = None
+    if cog is not None and not 0 <= cog < COG_NA:
+        cog = None
+    if hdg is not None and not 0 <= hdg < 360:
+        hdg = None
+    return sog, cog, hdg
+
+
 _IDENTITY_KEYS = ("name", "callsign", "imo", "ship_type", "length_m", "width_m")
 
 
@@ -221,15 +235,11 @@ def _position(
     if not -180.0 <= lon <= 180.0:
         raise DecodeError("lon_out_of_range", f"lon={lon}")
 
-    sog = _num(fields.get("sog"), "sog")
-    if sog is not None and (sog >= SOG_NA or sog < 0):
-        sog = None
-    cog = _num(fields.get("cog"), "cog")
-    if cog is not None and not 0 <= cog < COG_NA:
-        cog = None
-    hdg = _num(fields.get("heading"), "heading")
-    if hdg is not None and not 0 <= hdg < 360:
-        hdg = None  # 511 = not available
+    sog, cog, hdg = available_motion(
+        _num(fields.get("sog"), "sog"),
+        _num(fields.get("cog"), "cog"),
+        _num(fields.get("heading"), "heading"),
+    )
     nav = fields.get("nav_status")
     nav_status: int | None = None
     if isinstance(nav, int | float) and not isinstance(nav, bool) and 0 <= nav <= 15:

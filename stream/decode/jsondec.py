@@ -8,13 +8,12 @@ from typing import Any
 import orjson
 
 from stream.decode.common import (
-    COG_NA,
     LAT_NA,
     LON_NA,
     MAX_RECORD_BYTES,
-    SOG_NA,
     Record,
     Rejected,
+    available_motion,
     build_records,
 )
 from stream.errors import DecodeError
@@ -119,12 +118,7 @@ def _plain_position(obj: dict[str, Any]) -> list[Record] | None:
     sog, cog, hdg = (_num_or_none(obj.get(k)) for k in ("sog", "cog", "heading"))
     if sog is False or cog is False or hdg is False:
         return None
-    if sog is not None and (sog >= SOG_NA or sog < 0):
-        sog = None
-    if cog is not None and not 0 <= cog < COG_NA:
-        cog = None
-    if hdg is not None and not 0 <= hdg < 360:
-        hdg = None
+    sog, cog, hdg = available_motion(sog, cog, hdg)
     return [
         Position(
             vessel=str(mmsi),
