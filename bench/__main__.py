@@ -6,6 +6,7 @@
     python -m bench memory         # state bytes per tracked vessel
     python -m bench kafka          # consume rate through the embedded broker
     python -m bench latency        # produce -> alert latency at a steady 2,000 msg/s
+    python -m bench quix           # a Quix Streams geofence app vs the seaguard service
 
 Sizes can be reduced for a quick look: --scale 0.1.
 """
@@ -121,6 +122,26 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
 
     t_pipe, _ = _t(full)
     total_pipe = t_floor + t_pipe
+
+    # The naive peer: stdlib json per line, the reference pipeline (every detector on every
+    # fix) one record at a time - geofence per point - on a sample (it is slow).
+    import json as stdjson
+
+    from stream.decode.jsondec import decode_json_obj
+
+    sample = lines[: min(20_000, max(2000, len(lines) // 20))]
+    naive_pl = build_pipeline(load_settings(env={}))
+    naive_pl.fast = False
+
+    def naive() -> None:
+        for ln in sample:
+            try:
+                rs = decode_json_obj(stdjson.loads(ln))
+            except Exception:
+                continue
+            naive_pl.process(rs)
+
+    t_naive, _ = _t(naive)
     return {
         "records": len(lines),
         "vessels": v,
@@ -128,6 +149,9 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
         "geofence_pos_per_s": round(len(lon) / t_geo),
         "pipeline_rec_per_s": round(len(lines) / total_pipe),
         "ratio_pipeline_vs_floor": round(t_floor / total_pipe, 3),
+        "naive_rec_per_s": round(len(sample) / t_naive),
+        "naive_sample": len(sample),
+        "ratio_pipeline_vs_naive": round((len(lines) / total_pipe) / (len(sample) / t_naive), 1),
         "alerts": len(sink.alerts),
     }
 
@@ -348,6 +372,88 @@ def bench_latency(scale: float) -> dict[str, Any]:
     }
 
 
+def bench_quix(scale: float) -> dict[str, Any]:
+    """The Quix Streams peer: a Quix application doing the geofence step (per record, an
+    STRtree query over the zone polygons) on the same topic the seaguard service then reads
+    with its full pipeline; both through the embedded broker, in this run."""
+    import threading
+
+    import orjson
+
+    from stream.kafka.broker import EmbeddedBroker
+    from stream.kafka.clients import create_topics
+    from stream.kafka.publish import publish_json
+    from stream.service import Service
+    from stream.settings import load_settings
+
+    try:
+        import shapely
+        from quixstreams import Application
+    except ImportError:
+        return {"quixstreams": "not installed (pip install 'seaguard[bench]')"}
+    from stream.zoneload import load_zoneset
+
+    lines = tracks(int(200_000 * scale), max(100, int(2000 * scale)))
+    with EmbeddedBroker() as b:
+        s = load_settings(env={}, bootstrap_servers=b.bootstrap, group_id="bench-sg")
+        create_topics(
+            s,
+            {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1, "quix.out": 4},
+        )
+        keys = (str(orjson.loads(x).get("mmsi", "x")).encode() for x in lines)
+        publish_json(((k, x, 0) for k, x in zip(keys, lines, strict=True)), s)
+
+        zs = load_zoneset()
+        polys = [z.geometry for z in zs.zones if not z.is_line]
+        ids = [z.id for z in zs.zones if not z.is_line]
+        tree = shapely.STRtree(polys)
+        app = Application(
+            broker_address=b.bootstrap,
+            consumer_group="bench-quix",
+            auto_offset_reset="earliest",
+            consumer_extra_config={"session.timeout.ms": 6000},
+            loglevel="WARNING",
+        )
+        seen: list[float] = []
+
+        def geofence(v: dict[str, Any]) -> dict[str, Any]:
+            seen.append(time.perf_counter())
+            if "lat" in v and "lon" in v:
+                p = shapely.Point(v["lon"], v["lat"])
+                v["zones"] = [ids[i] for i in tree.query(p, predicate="within")]
+            if len(seen) >= len(lines):
+                app.stop()
+            return v
+
+        app.dataframe(app.topic(s.input_topic, value_deserializer="json")).apply(geofence).to_topic(
+            app.topic("quix.out", value_serializer="json")
+        )
+        app.run()
+        quix_rate = (len(seen) - 1) / (seen[-1] - seen[0])
+
+        svc = Service(s, live=False, exit_when_idle_s=3.0)
+        span: list[float] = []
+        commit = svc._commit_batch
+
+        def timed(*a: Any) -> None:
+            if not span:
+                span.append(time.perf_counter())
+            commit(*a)
+            span[1:] = [time.perf_counter()]
+
+        svc._commit_batch = timed  # type: ignore[method-assign]
+        th = threading.Thread(target=svc.run)
+        th.start()
+        th.join()
+        sg_rate = len(lines) / (span[1] - span[0])
+    return {
+        "records": len(lines),
+        "quix_geofence_msg_per_s": round(quix_rate),
+        "seaguard_full_pipeline_msg_per_s": round(sg_rate),
+        "ratio_seaguard_full_vs_quix_geofence": round(sg_rate / quix_rate, 2),
+    }
+
+
 def write_markdown(all_results: dict[str, Any]) -> None:
     import numpy
     import shapely
@@ -370,6 +476,7 @@ BENCHES = {
     "memory": bench_memory,
     "kafka": bench_kafka,
     "latency": bench_latency,
+    "quix": bench_quix,
 }
 
 
