@@ -111,26 +111,21 @@ class AisGapDetector(Detector):
             i += 1
         r = rows[-1]
         t = ts[r]
-        sog = float(b.sog[r])
+        sog = b.sog_list[r]
         sog_kn = None if sog != sog else sog
-        d = float(b.dist_shore[r])
-        in_port = bool(b.in_kinds(PORT_KINDS, outer=True)[r])
-        ok = self._eligible_at(sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t])
-        st["last"] = {
-            "ts_ms": t,
-            "lat": float(b.lat[r]),
-            "lon": float(b.lon[r]),
-            "ok": ok,
-            "sog_kn": None if sog_kn is None else round(sog_kn, 2),
-            "shore_m": None if d != d else round(d),
-        }
+        d = b.dist_shore_list[r]
+        in_port = b.in_kinds_list(PORT_KINDS, outer=True)[r]
+        st["ok"] = self._eligible_at(
+            sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t]
+        )
+        st["shore_m"] = None if d != d else round(d)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
         st = vs.for_detector(self.name)
         out: list[Alert] = []
-        last = st.get("last")
-        if last is not None and last.get("ok"):
+        last = self._last_ok(vs, st)
+        if last is not None:
             gap_s = (fix.ts_ms - last["ts_ms"]) / 1000.0
             if gap_s >= p.min_gap_s:
                 out.append(self._alert(vs, last, fix, gap_s))
@@ -142,29 +137,40 @@ class AisGapDetector(Detector):
             horizon = fix.ts_ms - p.regular_window_s * 1000
             while recent and recent[0] < horizon:
                 recent.pop(0)
-        ok = self._eligible(fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms], ctx)
-        st["last"] = {
-            "ts_ms": fix.ts_ms,
-            "lat": fix.lat,
-            "lon": fix.lon,
-            "ok": ok,
-            "sog_kn": None if fix.sog_kn is None else round(fix.sog_kn, 2),
-            "shore_m": None if fix.dist_shore_m != fix.dist_shore_m else round(fix.dist_shore_m),
-        }
+        st["ok"] = self._eligible(
+            fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms], ctx
+        )
+        d = fix.dist_shore_m
+        st["shore_m"] = None if d != d else round(d)
         return out
+
+    @staticmethod
+    def _last_ok(vs: VesselState, st: dict[str, Any]) -> dict[str, Any] | None:
+        """The vessel's last fix (``vs.last``, which this detector saw last) when it was an
+        eligible one - regular reporter, moving, at sea - else None."""
+        if not st.get("ok") or vs.last is None:
+            return None
+        sog = vs.last.get("sog_kn")
+        return {
+            "ts_ms": vs.last["ts_ms"],
+            "lat": vs.last["lat"],
+            "lon": vs.last["lon"],
+            "sog_kn": None if sog is None else round(sog, 2),
+            "shore_m": st.get("shore_m"),
+        }
 
     def wake_at(self, vs: VesselState) -> int | None:
         st = vs.det.get(self.name)
-        if not st or st.get("open") or not (st.get("last") or {}).get("ok"):
+        if not st or st.get("open") or not st.get("ok") or vs.last is None:
             return None
-        return int(st["last"]["ts_ms"] + self.params.min_gap_s * 1000)
+        return int(vs.last["ts_ms"] + self.params.min_gap_s * 1000)
 
     def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
         st = vs.det.get(self.name)
         if not st or st.get("open"):
             return []
-        last = st.get("last") or {}
-        if not last.get("ok") or now_ms - last["ts_ms"] < self.params.min_gap_s * 1000:
+        last = self._last_ok(vs, st)
+        if last is None or now_ms - last["ts_ms"] < self.params.min_gap_s * 1000:
             return []
         st["open"] = True
         silent_h = (now_ms - last["ts_ms"]) / 3.6e6

@@ -68,7 +68,7 @@ class FixBatch:
     inner_zone: I64
     outer_pt: I64
     outer_zone: I64
-    _kind_cache: dict[Any, Bool] = field(default_factory=dict)
+    _kind_cache: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -77,6 +77,22 @@ class FixBatch:
     @cached_property
     def ts_list(self) -> list[int]:
         return self.ts.tolist()
+
+    @cached_property
+    def sog_list(self) -> list[float]:
+        return self.sog.tolist()
+
+    @cached_property
+    def dist_shore_list(self) -> list[float]:
+        return self.dist_shore.tolist()
+
+    def in_kinds_list(self, kinds: frozenset[str], outer: bool = False) -> list[bool]:
+        """``in_kinds`` as a Python list (cheap per-row lookups)."""
+        key = ("list", kinds, outer)
+        got = self._kind_cache.get(key)
+        if got is None:
+            got = self._kind_cache[key] = self.in_kinds(kinds, outer).tolist()
+        return got
 
     @cached_property
     def _groups(self) -> tuple[I64, I64]:

@@ -232,15 +232,19 @@ def run_columnar(
     def zone_ids(ptr: list[int], zlist: list[int], u: int) -> tuple[str, ...]:
         return tuple([zid[z] for z in zlist[ptr[u] : ptr[u + 1]]])
 
+    sog_l: list[float] = sog.tolist()
+    dist_l: list[float] = dist.tolist()
+    has_prev_l: list[bool] = has_prev.tolist()
+
     def sog_at(u: int) -> float | None:
-        v = float(sog[u])
+        v = sog_l[u]
         return None if v != v else v
 
     def cog_at(u: int) -> float | None:
         p = pos[u]
         if p.cog_deg is not None:
             return p.cog_deg
-        if has_prev[u] and dist[u] > 0:
+        if has_prev_l[u] and dist_l[u] > 0:
             return initial_bearing_deg(float(plat[u]), float(plon[u]), p.lat, p.lon)
         return None
 
