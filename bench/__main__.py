@@ -454,6 +454,64 @@ def bench_quix(scale: float) -> dict[str, Any]:
     }
 
 
+def _targets(r: dict[str, Any]) -> str:
+    """The issue's targets against the latest measurements (a table at the top)."""
+
+    def g(sec: str, key: str) -> Any:
+        return r.get(sec, {}).get(key)
+
+    rows = [
+        (
+            "Full pipeline in replay, 20 k vessels",
+            ">= 100 k rec/s",
+            g("pipeline", "pipeline_rec_per_s"),
+        ),
+        (
+            "Full pipeline in replay, 2 k vessels",
+            ">= 100 k rec/s",
+            g("pipeline_2k_vessels", "pipeline_rec_per_s"),
+        ),
+        (
+            "Pipeline / decode-only floor, 20 k vessels",
+            ">= 0.5",
+            g("pipeline", "ratio_pipeline_vs_floor"),
+        ),
+        (
+            "Pipeline / decode-only floor, 2 k vessels",
+            ">= 0.5",
+            g("pipeline_2k_vessels", "ratio_pipeline_vs_floor"),
+        ),
+        ("Pipeline / naive record-at-a-time peer", "", g("pipeline", "ratio_pipeline_vs_naive")),
+        ("Geofence / naive per-point loop", ">= 20", g("geofence", "ratio_engine_vs_naive")),
+        ("Geofence / GeoPandas sjoin", "> 1", g("geofence", "ratio_engine_vs_geopandas")),
+        ("Service msg/s per consumer instance", ">= 30 k", g("kafka", "service_msg_per_s")),
+        (
+            "Service (full pipeline) / Quix Streams (geofence only)",
+            "",
+            g("quix", "ratio_seaguard_full_vs_quix_geofence"),
+        ),
+        (
+            "Produce -> alert p50 / p99 at 2 k msg/s (ms)",
+            "p99 < 1000",
+            f"{g('latency', 'p50_ms')} / {g('latency', 'p99_ms')}",
+        ),
+        (
+            "State heap per vessel, 200 k vessels (B)",
+            "< 2048",
+            g("memory", "heap_bytes_per_vessel_200000"),
+        ),
+        (
+            "RSS growth per vessel, 200 k vessels (B)",
+            "< 2048",
+            g("memory", "rss_bytes_per_vessel_200000"),
+        ),
+        ("Process RSS with 200 k vessels (MB)", "< 1024", g("memory", "rss_total_mb_200000")),
+    ]
+    out = "| measure | target | measured |\n|---|---|---|\n"
+    out += "".join(f"| {a} | {t} | {v} |\n" for a, t, v in rows)
+    return out + "\n"
+
+
 def write_markdown(all_results: dict[str, Any]) -> None:
     import numpy
     import shapely
@@ -464,15 +522,23 @@ def write_markdown(all_results: dict[str, Any]) -> None:
         f"numpy {numpy.__version__}. Each section: `python -m bench NAME --scale S` "
         "(soak: `python -m bench.soak`); ratios compare rates measured in the same run.\n\n"
     )
+    head += _targets(all_results)
     body = "".join(
         f"## {n}\n\n```json\n{json.dumps(r, indent=2)}\n```\n\n" for n, r in all_results.items()
     )
     RESULTS.write_text(head + body)
 
 
+def bench_pipeline_small(scale: float) -> dict[str, Any]:
+    """The same pipeline measurement with a tenth of the vessels and positions (2,000 vessels
+    at scale 1): several fixes per vessel in each batch instead of about one."""
+    return bench_pipeline(scale * 0.1)
+
+
 BENCHES = {
     "geofence": bench_geofence,
     "pipeline": bench_pipeline,
+    "pipeline_2k_vessels": bench_pipeline_small,
     "memory": bench_memory,
     "kafka": bench_kafka,
     "latency": bench_latency,
