@@ -133,16 +133,26 @@ def cmd_zones(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     import orjson
 
+    from stream.progress import Progress
     from stream.sim import simulate
+    from stream.sim.world import SCENARIOS
 
     names = [n for part in args.scenario for n in part.split(",")]
+    steps = (len(SCENARIOS) if names == ["all"] else len(names)) + (not args.no_background)
+    prog = Progress("simulating", steps)
     try:
         positions, truth = simulate(
-            names, seed=args.seed, hours=args.hours, with_background=not args.no_background
+            names,
+            seed=args.seed,
+            hours=args.hours,
+            with_background=not args.no_background,
+            progress=prog,
         )
     except ValueError as exc:
         print(f"seaguard simulate: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        prog.done()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "positions.ndjson").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in positions))

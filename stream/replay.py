@@ -7,7 +7,6 @@ input line: read = accepted + rejected.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 from stream.decode.common import Record, Rejected
 from stream.pipeline import Pipeline
+from stream.progress import Progress
 from stream.sinks import Sink
 from stream.sources import FileSource
 
@@ -60,31 +60,6 @@ class ReplaySummary:
         }
 
 
-class _Progress:
-    """A one-line progress indicator on a terminal (stderr); silent otherwise."""
-
-    def __init__(self, label: str, total: int | None = None) -> None:
-        self.on = sys.stderr.isatty()
-        self.label, self.total, self.last = label, total, 0.0
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if not self.on or now - self.last < 0.2:
-            return
-        self.last = now
-        if self.total:
-            w = 30
-            k = int(w * done / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * k}{'.' * (w - k)}] {done}/{self.total}")
-        else:
-            sys.stderr.write(f"\r{self.label} {done}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.on:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-
-
 def load_records(
     paths: Sequence[str | Path],
     fmt: str = "auto",
@@ -96,7 +71,7 @@ def load_records(
     records: list[Record] = []
     for p in paths:
         src = FileSource(p, fmt)
-        prog = _Progress(f"reading {Path(p).name}")
+        prog = Progress(f"reading {Path(p).name}")
         n0 = len(records)
         for item in src:
             if isinstance(item, Rejected):
@@ -124,7 +99,7 @@ def replay(
 ) -> ReplaySummary:
     s = summary if summary is not None else ReplaySummary()
     t0 = time.perf_counter()
-    prog = _Progress("replaying", len(records))
+    prog = Progress("replaying", len(records))
     seen: set[str] = set()
     for i in range(0, len(records), batch):
         for a in pipeline.process(records[i : i + batch]):

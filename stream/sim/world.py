@@ -360,21 +360,31 @@ SCENARIOS: dict[str, Callable[[World], None]] = {
 
 
 def simulate(
-    names: list[str], seed: int = 7, hours: float = 36.0, with_background: bool = True
+    names: list[str],
+    seed: int = 7,
+    hours: float = 36.0,
+    with_background: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records and truth for the scenarios; ``progress(k)`` after each of the k steps
+    (scenarios, then background traffic)."""
     if names == ["all"]:
         names = list(SCENARIOS)
     unknown = [n for n in names if n not in SCENARIOS and n != "background"]
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; known: {sorted(SCENARIOS)}")
     w = World(random.Random(seed))
-    for n in names:
+    for k, n in enumerate(names, 1):
         if n in SCENARIOS:
             SCENARIOS[n](w)
+        if progress:
+            progress(k)
     if with_background:
         # Background traffic covers the scenarios' whole span, so event time never runs on
         # past ships that simply stopped being simulated.
         last_s = max((r["ts"] for r in w.records), default=T0_S)
         background(w, max(hours, (last_s - T0_S) / HOUR + 1.0))
+        if progress:
+            progress(len(names) + 1)
     w.records.sort(key=lambda r: r["ts"])  # stable: statics stay before their position
     return w.records, w.truth
