@@ -112,7 +112,7 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
     lon = np.fromiter((r.lon for r in recs if hasattr(r, "lon")), float)
     lat = np.fromiter((r.lat for r in recs if hasattr(r, "lat")), float)
     t_geo, _ = _t(zs.lookup, lon, lat)
-    pl = build_pipeline(load_settings(env={}))
+    pl = build_pipeline(load_settings(env={}), keep_states=True)  # as seaguard replay does
     sink = ListSink()
 
     def full() -> None:  # as `seaguard replay` runs it
@@ -164,7 +164,7 @@ def _rss_kb() -> int:
     return 0
 
 
-def memory_one(vessels: int, fixes_per_vessel: int = 3) -> dict[str, Any]:
+def memory_one(vessels: int, fixes_per_vessel: int = 3, keep: bool = False) -> dict[str, Any]:
     """State of ``vessels`` tracked vessels in one fresh process: Python heap (tracemalloc)
     and resident set growth while the pipeline tracks them."""
     import gc
@@ -178,7 +178,7 @@ def memory_one(vessels: int, fixes_per_vessel: int = 3) -> dict[str, Any]:
     recs = [r for ln in lines for r in (decode_json_record(ln) or [])]  # type: ignore[union-attr]
     del lines
     recs.sort(key=lambda r: r.ts_ms)
-    pl = build_pipeline(load_settings(env={}))
+    pl = build_pipeline(load_settings(env={}), keep_states=keep)
     pl.process(recs[:1])  # indexes, imports and buffers built: not per-vessel state
     gc.collect()
     rss0 = _rss_kb()
@@ -225,6 +225,21 @@ def bench_memory(scale: float) -> dict[str, Any]:
     out["marginal_heap_bytes_per_vessel"] = round(
         (b["heap_bytes"] - a["heap_bytes"]) / (b["vessels"] - a["vessels"])
     )
+    # seaguard replay keeps states as live objects (no JSON round trip per batch): its cost
+    vessels = int(20_000 * scale)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, bench.__main__ as b; "
+            f"print(json.dumps(b.memory_one({vessels}, keep=True)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    m = json.loads(r.stdout.strip().splitlines()[-1])
+    out[f"replay_live_heap_bytes_per_vessel_{vessels}"] = round(m["heap_bytes"] / vessels)
     out["target_bytes_per_vessel"] = 2048
     return out
 

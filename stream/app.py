@@ -35,7 +35,10 @@ def build_store(settings: Settings, service: bool = False) -> StateStore:
 
 
 def build_pipeline(
-    settings: Settings, store: StateStore | None = None, scope: str = "p0"
+    settings: Settings,
+    store: StateStore | None = None,
+    scope: str = "p0",
+    keep_states: bool = False,
 ) -> Pipeline:
     enabled = [n for n in settings.enabled_detectors if n in DETECTORS] or sorted(DETECTORS)
     detectors = build_detectors(enabled, settings.detector_params)
@@ -46,4 +49,5 @@ def build_pipeline(
         store if store is not None else MemoryStore(),
         scope=scope,
         state_ttl_s=settings.state_ttl_s,
+        keep_states=keep_states,
     )

@@ -78,7 +78,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         n = publish_records(records, settings, speed=args.speed)
         print(f"published {n} records to {settings.input_topic}", file=sys.stderr)
         return EXIT_OK if n else EXIT_FAIL
-    pipeline = build_pipeline(settings)
+    pipeline = build_pipeline(settings, keep_states=True)
     sink = NdjsonSink(args.out or "-", fmt=args.alert_format)
     collected = ListSink() if args.report else None
     try:

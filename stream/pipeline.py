@@ -45,6 +45,7 @@ class Pipeline:
         scope: str = "p0",
         state_ttl_s: int = DEFAULT_STATE_TTL_S,
         fast: bool = True,
+        keep_states: bool = False,
     ) -> None:
         self.detectors = list(detectors)
         self.zones = zones
@@ -58,6 +59,14 @@ class Pipeline:
         # fast: the columnar path (stream/columnar.py); False: the reference path, one fix
         # at a time through every detector. Same alerts either way (tested).
         self.fast = fast
+        # keep_states (replay): vessel states stay live objects between batches instead of a
+        # JSON round trip through the store, with the same event-time expiry as the memory
+        # store. Not for a shared (Redis) store: other consumers must see the state.
+        self.keep_states = keep_states
+        self._live: dict[str, VesselState] = {}
+        self._touched: dict[str, int] = {}
+        self._clock_ms = 0  # the time the store was last advanced to
+        self._swept_ms = 0
         self._waking = [d for d in self.detectors if type(d).wake_at is not Detector.wake_at]
 
     # -- public -----------------------------------------------------------------------------
@@ -67,7 +76,7 @@ class Pipeline:
         alerts: list[Alert] = []
         if recs:
             # Event-time TTLs (memory backend) count from the newest time of this batch.
-            self.store.advance(max(recs[-1].ts_ms, self.watermark_ms or 0))
+            self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
             states = self._load({r.vessel for r in recs})
             run = run_columnar if self.fast else Pipeline._run
             alerts.extend(run(self, recs, states))
@@ -90,12 +99,34 @@ class Pipeline:
                     alerts.extend(det.on_timer(watermark_ms, vs, self.ctx))
                 self.stats["timers_fired"] += 1
             self._save(states)
-        self.store.advance(watermark_ms)
+        self._advance_store(watermark_ms)
         return alerts
 
+    def live_states(self) -> dict[str, VesselState]:
+        """The states kept live (``keep_states``), by vessel."""
+        return self._live
+
     # -- internals --------------------------------------------------------------------------
+    def _advance_store(self, now_ms: int) -> None:
+        self.store.advance(now_ms)
+        self._clock_ms = max(self._clock_ms, now_ms)
+        if self.keep_states and self._clock_ms - self._swept_ms >= 3_600_000:
+            self._swept_ms = self._clock_ms
+            ttl_ms = self.state_ttl_s * 1000
+            for v in [v for v, t in self._touched.items() if t + ttl_ms <= self._clock_ms]:
+                del self._live[v], self._touched[v]
+
     def _load(self, vessels: set[str]) -> dict[str, VesselState]:
         order = sorted(vessels)
+        if self.keep_states:
+            live, touched, ttl_ms = self._live, self._touched, self.state_ttl_s * 1000
+            out_live: dict[str, VesselState] = {}
+            for v in order:
+                vs = live.get(v)
+                if vs is None or touched[v] + ttl_ms <= self._clock_ms:  # expired
+                    vs = VesselState(vessel=v)
+                out_live[v] = vs
+            return out_live
         blobs = self.store.get_many([vessel_key(v) for v in order])
         out: dict[str, VesselState] = {}
         for v, b in zip(order, blobs, strict=True):
@@ -103,8 +134,12 @@ class Pipeline:
         return out
 
     def _save(self, states: dict[str, VesselState]) -> None:
-        items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
-        self.store.set_many(items, self.state_ttl_s)
+        if self.keep_states:
+            self._live.update(states)
+            self._touched.update(dict.fromkeys(states, self._clock_ms))
+        else:
+            items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
+            self.store.set_many(items, self.state_ttl_s)
         for v, vs in states.items():
             wake = [w for d in self._waking if (w := d.wake_at(vs)) is not None]
             if wake:
