@@ -130,9 +130,7 @@ class FixBatch:
     ) -> Bool:
         """A test of each vessel's state for detector ``name`` (``absent`` where it has none),
         at the start of the batch, spread to the vessel's rows."""
-        flags = np.fromiter(
-            ((fn(d[name]) if name in d else absent) for d in self._dets), bool, len(self.states)
-        )
+        flags = np.array([fn(d[name]) if name in d else absent for d in self._dets], dtype=bool)
         return flags[self.vc] if flags.size else np.zeros(self.n, dtype=bool)
 
     @cached_property
