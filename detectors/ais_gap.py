@@ -63,13 +63,7 @@ class AisGapDetector(Detector):
     def default_params(cls) -> AisGapParams:
         return AisGapParams()
 
-    def _eligible(self, fix: Fix, recent: list[int], ctx: Context) -> bool:
-        in_port = bool(fix.zones_outer) and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS)
-        return self._eligible_at(fix.sog_kn, fix.dist_shore_m, in_port, recent)
-
-    def _eligible_at(
-        self, sog_kn: float | None, d: float, in_port: bool, recent: list[int]
-    ) -> bool:
+    def _eligible(self, sog_kn: float | None, d: float, in_port: bool, recent: list[int]) -> bool:
         p = self.params
         if sog_kn is not None and sog_kn < p.min_sog_kn:
             return False
@@ -77,7 +71,7 @@ class AisGapDetector(Detector):
             return False
         if in_port:
             return False
-        # recent holds only times within the window (see on_fix), thinned to one per 5 min
+        # recent holds only times within the window (see _book), thinned to one per 5 min
         return (
             len(recent) >= p.regular_min_fixes
             and recent[-1] - recent[0] >= p.regular_min_span_s * 1000
@@ -91,34 +85,16 @@ class AisGapDetector(Detector):
         return gap | is_open
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
-        p = self.params
-        st = vs.for_detector(self.name)
-        st.pop("open", None)
-        recent = st.setdefault("recent", [])
         ts = b.ts_list
-        tsr = [ts[r] for r in rows]
-        window_ms = p.regular_window_s * 1000
-        # As on_fix, one report time per 5 min: jump straight to the next one kept.
-        i = 0 if recent else 1
-        if not recent:
-            recent.append(tsr[0])
-        while (i := bisect_left(tsr, recent[-1] + 300_000, i)) < len(tsr):
-            t = tsr[i]
-            recent.append(t)
-            horizon = t - window_ms
-            while recent and recent[0] < horizon:
-                recent.pop(0)
-            i += 1
         r = rows[-1]
-        t = ts[r]
         sog = b.sog_list[r]
-        sog_kn = None if sog != sog else sog
-        d = b.dist_shore_list[r]
-        in_port = b.in_kinds_list(PORT_KINDS, outer=True)[r]
-        st["ok"] = self._eligible_at(
-            sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t]
+        self._book(
+            vs.for_detector(self.name),
+            [ts[u] for u in rows],
+            None if sog != sog else sog,
+            b.dist_shore_list[r],
+            b.in_kinds_list(PORT_KINDS, outer=True)[r],
         )
-        st["shore_m"] = None if d != d else round(d)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
@@ -129,20 +105,33 @@ class AisGapDetector(Detector):
             gap_s = (fix.ts_ms - last["ts_ms"]) / 1000.0
             if gap_s >= p.min_gap_s:
                 out.append(self._alert(vs, last, fix, gap_s))
+        in_port = bool(fix.zones_outer) and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS)
+        self._book(st, [fix.ts_ms], fix.sog_kn, fix.dist_shore_m, in_port)
+        return out
+
+    def _book(
+        self, st: dict[str, Any], times: list[int], sog_kn: float | None, d: float, in_port: bool
+    ) -> None:
+        """The bookkeeping of every fix, for one or (quiet rows) several in a row: the gap is
+        no longer open; report times thinned to one per 5 min, a bounded summary of the last
+        2 h; whether the last fix is an eligible one, and its distance to shore."""
         st.pop("open", None)
-        # Report times thinned to one per 5 min: a bounded summary of the last 2 h.
         recent = st.setdefault("recent", [])
-        if not recent or fix.ts_ms - recent[-1] >= 300_000:
-            recent.append(fix.ts_ms)
-            horizon = fix.ts_ms - p.regular_window_s * 1000
+        window_ms = self.params.regular_window_s * 1000
+        i = 0 if recent else 1
+        if not recent:
+            recent.append(times[0])
+        # jump straight to the next time 5 min after the last one kept
+        while (i := bisect_left(times, recent[-1] + 300_000, i)) < len(times):
+            t = times[i]
+            recent.append(t)
+            horizon = t - window_ms
             while recent and recent[0] < horizon:
                 recent.pop(0)
-        st["ok"] = self._eligible(
-            fix, recent if recent[-1] == fix.ts_ms else [*recent, fix.ts_ms], ctx
-        )
-        d = fix.dist_shore_m
+            i += 1
+        t = times[-1]
+        st["ok"] = self._eligible(sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t])
         st["shore_m"] = None if d != d else round(d)
-        return out
 
     @staticmethod
     def _last_ok(vs: VesselState, st: dict[str, Any]) -> dict[str, Any] | None:
