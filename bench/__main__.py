@@ -244,15 +244,37 @@ def bench_memory(scale: float) -> dict[str, Any]:
     return out
 
 
-def bench_kafka(scale: float) -> dict[str, Any]:
+def _service_seconds(settings: Any) -> float:
+    """Run the service over what is on its input topic until idle; the seconds from the first
+    batch's start to the last batch's commit (no group join, no idling)."""
     import threading
+
+    from stream.service import Service
+
+    svc = Service(settings, live=False, exit_when_idle_s=3.0)
+    span: list[float] = []
+    commit = svc._commit_batch
+
+    def timed(*a: Any) -> None:
+        if not span:
+            span.append(time.perf_counter())
+        commit(*a)
+        span[1:] = [time.perf_counter()]
+
+    svc._commit_batch = timed  # type: ignore[method-assign]
+    th = threading.Thread(target=svc.run)
+    th.start()
+    th.join()
+    return max(span[1] - span[0], 1e-3)
+
+
+def bench_kafka(scale: float) -> dict[str, Any]:
 
     import orjson
 
     from stream.kafka.broker import EmbeddedBroker
     from stream.kafka.clients import create_topics
     from stream.kafka.publish import publish_json
-    from stream.service import Service
     from stream.settings import load_settings
 
     n = int(200_000 * scale)
@@ -268,22 +290,7 @@ def bench_kafka(scale: float) -> dict[str, Any]:
             ),
             s,
         )
-        svc = Service(s, live=False, exit_when_idle_s=3.0)
-        # From the first batch's start to the last batch's commit: no group join, no idling.
-        span: list[float] = []
-        commit = svc._commit_batch
-
-        def timed(*a: Any) -> None:
-            if not span:
-                span.append(time.perf_counter())
-            commit(*a)
-            span[1:] = [time.perf_counter()]
-
-        svc._commit_batch = timed  # type: ignore[method-assign]
-        th = threading.Thread(target=svc.run)
-        th.start()
-        th.join()
-        t_run = span[1] - span[0]
+        t_run = _service_seconds(s)
     return {
         "records": len(lines),
         "produce_msg_per_s": round(len(lines) / t_pub),
@@ -391,14 +398,12 @@ def bench_quix(scale: float) -> dict[str, Any]:
     """The Quix Streams peer: a Quix application doing the geofence step (per record, an
     STRtree query over the zone polygons) on the same topic the seaguard service then reads
     with its full pipeline; both through the embedded broker, in this run."""
-    import threading
 
     import orjson
 
     from stream.kafka.broker import EmbeddedBroker
     from stream.kafka.clients import create_topics
     from stream.kafka.publish import publish_json
-    from stream.service import Service
     from stream.settings import load_settings
 
     try:
@@ -446,21 +451,7 @@ def bench_quix(scale: float) -> dict[str, Any]:
         app.run()
         quix_rate = (len(seen) - 1) / (seen[-1] - seen[0])
 
-        svc = Service(s, live=False, exit_when_idle_s=3.0)
-        span: list[float] = []
-        commit = svc._commit_batch
-
-        def timed(*a: Any) -> None:
-            if not span:
-                span.append(time.perf_counter())
-            commit(*a)
-            span[1:] = [time.perf_counter()]
-
-        svc._commit_batch = timed  # type: ignore[method-assign]
-        th = threading.Thread(target=svc.run)
-        th.start()
-        th.join()
-        sg_rate = len(lines) / (span[1] - span[0])
+        sg_rate = len(lines) / _service_seconds(s)
     return {
         "records": len(lines),
         "quix_geofence_msg_per_s": round(quix_rate),

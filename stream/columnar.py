@@ -356,9 +356,9 @@ def run_columnar(
         fold(c, n)
         last_row = order_l[end[c] - 1]
         st_list[c].zsig = [int(sig_in[last_row]), int(sig_out[last_row])]
+        pl.vessels_seen.add(st_list[c].vessel)
     for j, d in enumerate(quiet_dets):  # held rows of vessels whose last row was hot
         for c, held in pending[j].items():
             d.quiet_rows(st_list[c], b, held)
     pl.stats["positions"] += n
-    pl.vessels_seen.update(st_list[int(c)].vessel for c in np.unique(vc).tolist())
     return alerts

@@ -36,8 +36,6 @@ class KafkaFeed:
         self.from_beginning = from_beginning
         self._stop = threading.Event()
         self._nmea: dict[int, NmeaDecoder] = {}
-        self.assigned: list[TopicPartition] = []
-        self.ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="seaguard-map-feed", daemon=True)
 
     def start(self) -> None:
@@ -68,9 +66,7 @@ class KafkaFeed:
             c.seek_to_beginning(*alert_tps)
         if pos_tps:
             (c.seek_to_beginning if self.from_beginning else c.seek_to_end)(*pos_tps)
-        self.assigned = tps
         log.info("map feed reading %s", sorted({tp.topic for tp in tps}))
-        self.ready.set()
 
     def _run(self) -> None:
         backoff = 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from stream.models import Position, StaticData, severity_rank
@@ -26,7 +26,6 @@ class VesselTrack:
     name: str | None = None
     ship_type: int | None = None
     mmsi: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self, tail: int) -> dict[str, Any]:
         pts = list(self.history)[-tail:]
