@@ -90,7 +90,7 @@ def bench_geofence(scale: float) -> dict[str, Any]:
 def bench_pipeline(scale: float) -> dict[str, Any]:
     from stream.app import build_pipeline
     from stream.decode.jsondec import decode_json_record
-    from stream.replay import BATCH
+    from stream.replay import replay
     from stream.settings import load_settings
     from stream.sinks import ListSink
 
@@ -116,9 +116,7 @@ def bench_pipeline(scale: float) -> dict[str, Any]:
     sink = ListSink()
 
     def full() -> None:  # as `seaguard replay` runs it
-        for i in range(0, len(recs), BATCH):
-            for a in pl.process(recs[i : i + BATCH]):
-                sink.add(a)
+        replay(recs, pl, sink)
 
     t_pipe, _ = _t(full)
     total_pipe = t_floor + t_pipe

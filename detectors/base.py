@@ -144,6 +144,7 @@ class Detector(ABC):
 
     def __init__(self, params: Any = None) -> None:
         self.params = params if params is not None else self.default_params()
+        self._described: tuple[Any, dict[str, Any]] | None = None
 
     @classmethod
     @abstractmethod
@@ -180,10 +181,18 @@ class Detector(ABC):
 
     # -- helpers for subclasses --------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
+        """Name, version and parameters, as every alert carries them. Parameters are frozen
+        dataclasses, so the description is built once per parameter object and shared by the
+        alerts (``dataclasses.asdict`` per alert cost more than the rest of the alert)."""
         params: Any = self.params
+        got = self._described
+        if got is not None and got[0] is params:
+            return got[1]
         is_instance = dataclasses.is_dataclass(params) and not isinstance(params, type)
         p = dataclasses.asdict(params) if is_instance else {}
-        return {"name": self.name, "version": self.version, "params": p}
+        desc = {"name": self.name, "version": self.version, "params": p}
+        self._described = (params, desc)
+        return desc
 
     def point_alert(
         self,

@@ -1,8 +1,10 @@
 """Vectorised geofence engine: which zones contain a batch of positions, which boundary lines a
 batch of track segments crosses (and from which side), and the signed distance to shore.
 
-All point-in-polygon work goes through one shapely STRtree per geometry family and shapely 2's
-vectorised predicates; there is no Python loop over points.
+Point-in-polygon work goes through a grid cover of the polygons (``detectors.cellcover``: a
+table lookup away from zone edges) and shapely 2's vectorised predicates near them; segments go
+through a band of cells along the boundary lines, then one STRtree query. There is no Python
+loop over points.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from detectors.cellcover import CellCover, LineBand
 from detectors.projection import buffer_m, to_metric, to_metric_xy
 from detectors.zones import Zone
 
@@ -107,31 +110,25 @@ class ZoneSet:
     ) -> tuple[I64, I64]:
         """(point index, zone index) pairs of polygon zones containing each point.
 
-        Per zone: a numpy bounding-box mask, then shapely's vectorised ``contains_xy`` on the
-        prepared polygon for the candidates only. No Point objects are created; this is
-        many times faster than an STRtree query of point geometries (see bench/).
+        A grid cover (``CellCover``) answers points away from every zone edge by table
+        lookup; the rest go to shapely's vectorised ``contains_xy`` on the prepared polygon.
+        No Point objects are created (see bench/ for the rates).
         """
         x = np.asarray(lon, dtype=np.float64)
         y = np.asarray(lat, dtype=np.float64)
-        e = np.empty(0, dtype=np.int64)
         if len(self._poly_idx) == 0 or x.size == 0:
+            e = np.empty(0, dtype=np.int64)
             return e, e
-        geoms = self._outer_geoms if outer else self._poly_geoms
-        pi: list[I64] = []
-        zi: list[I64] = []
-        for k, (g, (x0, y0, x1, y1)) in enumerate(geoms):
-            m = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
-            if m.size == 0:
-                continue
-            hit = m[shapely.contains_xy(g, x[m], y[m])]
-            if hit.size:
-                pi.append(hit)
-                zi.append(np.full(hit.size, self._poly_idx[k], dtype=np.int64))
-        if not pi:
-            return e, e
-        p_all, z_all = np.concatenate(pi), np.concatenate(zi)
-        order = np.lexsort((z_all, p_all))
-        return p_all[order], z_all[order]
+        pt, k = (self._outer_cover if outer else self._inner_cover).contains(x, y)
+        return pt, self._poly_idx[k]
+
+    @cached_property
+    def _inner_cover(self) -> CellCover:
+        return CellCover([g for g, _ in self._poly_geoms])
+
+    @cached_property
+    def _outer_cover(self) -> CellCover:
+        return CellCover([g for g, _ in self._outer_geoms])
 
     @cached_property
     def _poly_geoms(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
@@ -150,7 +147,7 @@ class ZoneSet:
     def dist_shore_m(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> F64:
         """Signed metric distance to the coastline: > 0 at sea, < 0 inland, NaN off coverage.
 
-        Inside/outside comes from the prepared land polygon (vectorised ``contains_xy``); the
+        Inside/outside comes from a grid cover of the land polygon (exact: see cellcover); the
         distance from a KD-tree of coastline points 250 m apart in the metric CRS (error
         under 125 m, far below every threshold that uses it), and beyond 20 km from a coarser
         tree (error under 2.5 km).
@@ -164,14 +161,14 @@ class ZoneSet:
         cov = np.flatnonzero((lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1))
         if cov.size == 0:
             return out
-        tree, coarse, land = self._coast_index
+        tree, coarse = self._coast_index
         x, y = to_metric_xy(lon_a[cov], lat_a[cov])
         xy = np.column_stack([x, y])
         dist, _ = tree.query(xy, distance_upper_bound=FINE_SHORE_M)
         far = ~np.isfinite(dist)
         if far.any():  # beyond 20 km: 5 km spacing is plenty (no threshold lives out there)
             dist[far] = coarse.query(xy[far])[0]
-        inland = shapely.contains_xy(land, lon_a[cov], lat_a[cov])
+        inland = self._land_cover.contains(lon_a[cov], lat_a[cov])[0]
         dist[inland] = -dist[inland]
         out[cov] = dist
         for g, (wx0, wy0, wx1, wy1) in self._waterways:
@@ -183,17 +180,20 @@ class ZoneSet:
         return out
 
     @cached_property
-    def _coast_index(self) -> tuple[Any, Any, BaseGeometry]:
+    def _coast_index(self) -> tuple[Any, Any]:
         from scipy.spatial import cKDTree
 
         assert self.land is not None
         coast = shapely.segmentize(
             shapely.boundary(shapely.MultiPolygon(self._land_parts)), COAST_SPACING_M
         )
-        land = self.land
-        shapely.prepare(land)
         pts = shapely.get_coordinates(coast)
-        return cKDTree(pts), cKDTree(pts[::20]), land
+        return cKDTree(pts), cKDTree(pts[::20])
+
+    @cached_property
+    def _land_cover(self) -> CellCover:
+        assert self.land is not None
+        return CellCover([self.land])
 
     @cached_property
     def _waterways(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
@@ -220,18 +220,25 @@ class ZoneSet:
         a1, b1 = np.asarray(lon1, dtype=np.float64), np.asarray(lat1, dtype=np.float64)
         if a0.size == 0:
             return []
-        coords = np.stack([np.column_stack([a0, b0]), np.column_stack([a1, b1])], axis=1)
+        # only segments near a line (or long ones) can cross one
+        cand = np.flatnonzero(self._line_band.candidates(a0, b0, a1, b1))
+        if cand.size == 0:
+            return []
+        coords = np.stack(
+            [np.column_stack([a0[cand], b0[cand]]), np.column_stack([a1[cand], b1[cand]])], axis=1
+        )
         segs = shapely.linestrings(coords)
         si, gi = self._line_tree.query(segs, predicate="intersects")
         out: list[Crossing] = []
-        for s, g in sorted(zip(si.tolist(), gi.tolist(), strict=True)):
+        for k, g in sorted(zip(si.tolist(), gi.tolist(), strict=True)):
+            s = int(cand[k])
             zi = int(self._line_idx[g])
             line = self.zones[zi].geometry
             p0, p1 = Point(a0[s], b0[s]), Point(a1[s], b1[s])
             side0, side1 = self.side_of(zi, p0), self.side_of(zi, p1)
             if side0 == side1:
                 continue  # touched or crossed twice: no net change of side
-            x = shapely.intersection(segs[s], line)
+            x = shapely.intersection(segs[k], line)
             c = x.centroid if not x.is_empty else p1
             out.append(Crossing(s, zi, side0, side1, float(c.x), float(c.y)))
         return out
@@ -248,6 +255,10 @@ class ZoneSet:
         cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
         key = "left" if cross > 0 else "right"
         return str(z.props.get(key, key))
+
+    @cached_property
+    def _line_band(self) -> LineBand:
+        return LineBand([self.zones[i].geometry for i in self._line_idx])
 
     @cached_property
     def _port_tree(self) -> tuple[shapely.STRtree, int]:

@@ -1,0 +1,197 @@
+"""A grid cover of polygons and lines: settle most point and segment tests without geometry.
+
+The plane is cut into square cells (``cell_deg`` on a side, in lon/lat degrees). For each
+polygon, the cells its boundary passes through are *unsure*; every other cell lies wholly
+inside or wholly outside it, which one test of a cell centre tells for a whole connected
+region of such cells. A point in a *sure* cell is answered by an array lookup; only points in
+unsure cells (a band of one to three cells along each boundary) go to shapely's exact
+``contains_xy``. Answers are identical to testing every point exactly (tested).
+
+Why it is exact: the boundary is densified so its vertices are at most one cell apart; any
+point of the boundary is then within half a cell of a vertex, so in the vertex's cell or a
+neighbour of it. Marking the vertices' cells and their eight neighbours as unsure therefore
+marks every cell the boundary touches. Cells not marked are split into 4-connected regions
+that the boundary does not enter, each wholly inside or wholly outside.
+
+Lines (boundary lines a track may cross) get the same band: a segment whose two ends lie in
+cells at most one apart, in a cell not within two cells of a line, cannot cross it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from scipy import ndimage
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["CellCover", "LineBand"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+
+CELL_DEG = 0.02  # ~2 km: a boundary band narrow enough that most fixes are settled by lookup
+_NEIGHBOURS = np.ones((3, 3), dtype=bool)
+
+
+class _Grid:
+    """Cell indices of a regular lon/lat grid covering ``bounds`` (padded by ``pad`` cells)."""
+
+    def __init__(self, bounds: tuple[float, float, float, float], cell: float, pad: int) -> None:
+        x0, y0, x1, y1 = bounds
+        self.cell = cell
+        self.x0 = (np.floor(x0 / cell) - pad) * cell
+        self.y0 = (np.floor(y0 / cell) - pad) * cell
+        self.nx = int(np.floor((x1 - self.x0) / cell)) + 1 + pad
+        self.ny = int(np.floor((y1 - self.y0) / cell)) + 1 + pad
+
+    def ij(self, x: F64, y: F64) -> tuple[I64, I64, Bool]:
+        """Cell column and row of each point, and whether it falls on the grid."""
+        with np.errstate(invalid="ignore"):
+            fi = np.floor((x - self.x0) / self.cell)
+            fj = np.floor((y - self.y0) / self.cell)
+            ok = (fi >= 0) & (fi < self.nx) & (fj >= 0) & (fj < self.ny)
+        i = np.where(ok, fi, 0).astype(np.int64)
+        j = np.where(ok, fj, 0).astype(np.int64)
+        return i, j, ok
+
+    def vertex_cells(self, geom: BaseGeometry) -> tuple[I64, I64]:
+        """Cells of the vertices of ``geom``'s boundary (or of the line itself), densified
+        to less than a cell apart."""
+        line = geom if geom.geom_type in ("LineString", "MultiLineString") else geom.boundary
+        xy = shapely.get_coordinates(shapely.segmentize(line, self.cell * 0.9))
+        i, j, ok = self.ij(xy[:, 0], xy[:, 1])
+        return i[ok], j[ok]
+
+
+class CellCover:
+    """Which of ``geoms`` (polygons) contain each point, exactly, mostly by table lookup."""
+
+    def __init__(self, geoms: Sequence[BaseGeometry], cell_deg: float = CELL_DEG) -> None:
+        self.geoms = list(geoms)
+        for g in self.geoms:
+            shapely.prepare(g)
+        e = np.empty(0, dtype=np.int64)
+        if not self.geoms:
+            self._grid = _Grid((0.0, 0.0, 0.0, 0.0), cell_deg, 1)
+            self._ptr = np.zeros(self._grid.nx * self._grid.ny + 1, dtype=np.int32)
+            self._zone, self._unsure = e.astype(np.int32), np.empty(0, dtype=bool)
+            return
+        b = shapely.bounds(np.asarray(self.geoms, dtype=object))
+        grid = self._grid = _Grid(
+            (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()), cell_deg, 3
+        )
+        cells: list[I64] = []
+        zones: list[I64] = []
+        unsure: list[Bool] = []
+        for k, g in enumerate(self.geoms):
+            c, u = self._cover_one(g, b[k])
+            cells.append(c)
+            unsure.append(u)
+            zones.append(np.full(c.size, k, dtype=np.int64))
+        cell_all = np.concatenate(cells)
+        zone_all = np.concatenate(zones)
+        order = np.lexsort((zone_all, cell_all))
+        cell_all = cell_all[order]
+        # int32: the tables of the bundled zones and land come to ~30 MB
+        self._zone = zone_all[order].astype(np.int32)
+        self._unsure = np.concatenate(unsure)[order]
+        counts = np.bincount(cell_all, minlength=grid.nx * grid.ny)
+        self._ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+
+    def _cover_one(self, g: BaseGeometry, bounds: F64) -> tuple[I64, Bool]:
+        """Global cell ids inside or on the boundary of ``g``, and which are unsure."""
+        grid = self._grid
+        lo_i, lo_j, _ = grid.ij(np.array([bounds[0]]), np.array([bounds[1]]))
+        hi_i, hi_j, _ = grid.ij(np.array([bounds[2]]), np.array([bounds[3]]))
+        # the window: the bounding box's cells plus one all round (on the grid: padded)
+        i0, j0 = int(lo_i[0]) - 1, int(lo_j[0]) - 1
+        i1, j1 = int(hi_i[0]) + 1, int(hi_j[0]) + 1
+        band = np.zeros((i1 - i0 + 1, j1 - j0 + 1), dtype=bool)
+        vi, vj = grid.vertex_cells(g)
+        band[vi - i0, vj - j0] = True
+        band = ndimage.binary_dilation(band, structure=_NEIGHBOURS)
+        labels, n = ndimage.label(~band)
+        inside = np.zeros_like(band)
+        if n:
+            flat = labels.ravel()
+            lab, first = np.unique(flat, return_index=True)
+            first, lab = first[lab > 0], lab[lab > 0]
+            wi, wj = np.divmod(first, band.shape[1])
+            cx = grid.x0 + (wi + i0 + 0.5) * grid.cell
+            cy = grid.y0 + (wj + j0 + 0.5) * grid.cell
+            lab_in = np.zeros(n + 1, dtype=bool)
+            lab_in[lab] = shapely.contains_xy(g, cx, cy)
+            inside = lab_in[labels]
+        wi, wj = np.nonzero(band | inside)
+        return (wi + i0) * grid.ny + (wj + j0), band[wi, wj]
+
+    def contains(self, x: F64, y: F64) -> tuple[I64, I64]:
+        """(point index, polygon index) pairs, sorted by point then polygon."""
+        grid = self._grid
+        i, j, ok = grid.ij(x, y)
+        pts = np.flatnonzero(ok)
+        cid = i[pts] * grid.ny + j[pts]
+        lo = self._ptr[cid].astype(np.int64)
+        cnt = self._ptr[cid + 1] - lo
+        total = int(cnt.sum())
+        e = np.empty(0, dtype=np.int64)
+        if total == 0:
+            return e, e
+        pt = np.repeat(pts, cnt)
+        start = np.cumsum(cnt) - cnt
+        ent = np.repeat(lo - start, cnt) + np.arange(total)
+        zone = self._zone[ent].astype(np.int64)
+        keep = ~self._unsure[ent]
+        check = np.flatnonzero(~keep)
+        if check.size:
+            cz = zone[check]
+            order = np.argsort(cz, kind="stable")
+            cz_sorted = cz[order]
+            bounds = np.flatnonzero(np.r_[True, cz_sorted[1:] != cz_sorted[:-1], True])
+            for s, t in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                rows = check[order[s:t]]
+                p = pt[rows]
+                keep[rows] = shapely.contains_xy(self.geoms[int(cz_sorted[s])], x[p], y[p])
+        # entries are in cell order, one cell per point and zones sorted within a cell:
+        # pairs come out sorted by point then zone
+        return pt[keep], zone[keep]
+
+
+class LineBand:
+    """Cells within two cells of any of ``lines``: where a short segment may cross one."""
+
+    def __init__(self, lines: Sequence[BaseGeometry], cell_deg: float = CELL_DEG) -> None:
+        self.empty = not lines
+        b = (
+            shapely.bounds(np.asarray(list(lines), dtype=object))
+            if lines
+            else np.zeros((1, 4), dtype=np.float64)
+        )
+        grid = self._grid = _Grid(
+            (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()), cell_deg, 4
+        )
+        band = np.zeros((grid.nx, grid.ny), dtype=bool)
+        for g in lines:
+            vi, vj = grid.vertex_cells(g)
+            band[vi, vj] = True
+        self._band = ndimage.binary_dilation(band, structure=np.ones((5, 5), dtype=bool))
+
+    def candidates(self, x0: F64, y0: F64, x1: F64, y1: F64) -> Bool:
+        """Segments that may cross a line (a superset of those that do)."""
+        if self.empty:
+            return np.zeros(x0.size, dtype=bool)
+        grid = self._grid
+        ia, ja, oka = grid.ij(x0, y0)
+        ib, jb, okb = grid.ij(x1, y1)
+        with np.errstate(invalid="ignore"):
+            fa = np.floor((x0 - grid.x0) / grid.cell)
+            fb = np.floor((x1 - grid.x0) / grid.cell)
+            ga = np.floor((y0 - grid.y0) / grid.cell)
+            gb = np.floor((y1 - grid.y0) / grid.cell)
+            long = ~((np.abs(fa - fb) <= 1) & (np.abs(ga - gb) <= 1))
+        near = (oka & self._band[ia, ja]) | (okb & self._band[ib, jb])
+        return long | near

@@ -1,0 +1,126 @@
+"""The grid cover answers exactly what testing every point against every polygon answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, Polygon, box
+
+from detectors.cellcover import CellCover, LineBand
+from stream.zoneload import load_zoneset
+
+
+def brute(geoms: list, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pi, zi = [], []
+    for k, g in enumerate(geoms):
+        hit = np.flatnonzero(shapely.contains_xy(g, x, y))
+        pi.append(hit)
+        zi.append(np.full(hit.size, k))
+    p, z = np.concatenate(pi), np.concatenate(zi)
+    order = np.lexsort((z, p))
+    return p[order], z[order]
+
+
+def near_edges(geoms: list, n: int, sd: float, rng: np.random.Generator) -> tuple:
+    """Points scattered around the polygons' vertices: where the cover must defer."""
+    xy = np.concatenate([shapely.get_coordinates(g) for g in geoms])
+    k = rng.integers(0, len(xy), n)
+    return xy[k, 0] + rng.normal(0, sd, n), xy[k, 1] + rng.normal(0, sd, n)
+
+
+def assert_same(cover: CellCover, x: np.ndarray, y: np.ndarray) -> int:
+    got = cover.contains(x, y)
+    want = brute(cover.geoms, x, y)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    return int(want[0].size)
+
+
+@pytest.fixture(scope="module")
+def zs():  # type: ignore[no-untyped-def]
+    return load_zoneset()
+
+
+@pytest.mark.parametrize("which", ["inner", "outer", "land"])
+def test_bundled_zones_and_land(zs, which: str) -> None:  # type: ignore[no-untyped-def]
+    cover = {"inner": zs._inner_cover, "outer": zs._outer_cover, "land": zs._land_cover}[which]
+    rng = np.random.default_rng(7)
+    n = 60_000
+    aegean = rng.random(n) < 0.5
+    x = np.where(aegean, rng.uniform(21.0, 30.0, n), rng.uniform(8.0, 17.0, n))
+    y = np.where(aegean, rng.uniform(34.0, 42.0, n), rng.uniform(31.0, 39.0, n))
+    ex, ey = near_edges(cover.geoms, 60_000, 0.01, rng)
+    hits = assert_same(cover, np.r_[x, ex], np.r_[y, ey])
+    assert hits > 10_000  # the sample does land inside zones
+
+
+def test_holes_tiny_polygons_and_points_on_edges() -> None:
+    ring = Polygon(
+        [(0, 0), (1, 0), (1, 1), (0, 1)], holes=[[(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)]]
+    )
+    tiny = box(0.501, 0.501, 0.503, 0.503)  # smaller than a cell, inside the hole
+    thin = Polygon([(-1, -1), (2, -0.99), (2, -0.985), (-1, -0.995)])
+    cover = CellCover([ring, tiny, thin], cell_deg=0.05)
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(-1.2, 2.2, 50_000), rng.uniform(-1.2, 1.2, 50_000)
+    ex, ey = near_edges(cover.geoms, 20_000, 0.004, rng)
+    # points exactly on cell edges, on the polygon's own edges and on its vertices
+    gx, gy = np.meshgrid(np.arange(-1.0, 2.0, 0.05), np.arange(-1.0, 1.2, 0.05))
+    vx, vy = shapely.get_coordinates(ring).T
+    xs = np.concatenate([x, ex, gx.ravel(), vx, np.linspace(0, 1, 101)])
+    ys = np.concatenate([y, ey, gy.ravel(), vy, np.zeros(101)])
+    assert assert_same(cover, xs, ys) > 1000
+    got = cover.contains(np.array([0.5, 0.1, 0.502]), np.array([0.5, 0.1, 0.502]))
+    assert got[0].tolist() == [1, 2] and got[1].tolist() == [0, 1]
+
+
+def test_empty_and_off_grid() -> None:
+    e = CellCover([])
+    assert e.contains(np.array([1.0]), np.array([1.0]))[0].size == 0
+    c = CellCover([box(0, 0, 1, 1)])
+    got = c.contains(np.array([50.0, np.nan, 0.5]), np.array([50.0, 0.5, 0.5]))
+    assert got[0].tolist() == [2]
+
+
+def test_line_band_keeps_every_crossing_segment() -> None:
+    lines = [
+        LineString([(0, 0), (1, 1), (2, 0.5)]),
+        LineString([(0, 1), (0.3, 0.2), (0.31, 0.9)]),
+    ]
+    band = LineBand(lines, cell_deg=0.02)
+    rng = np.random.default_rng(5)
+    n = 40_000
+    x0, y0 = rng.uniform(-0.2, 2.2, n), rng.uniform(-0.2, 1.2, n)
+    step = rng.choice([0.002, 0.01, 0.03, 0.2], n)  # short and long segments
+    x1, y1 = x0 + rng.normal(0, 1, n) * step, y0 + rng.normal(0, 1, n) * step
+    segs = shapely.linestrings(np.stack([np.c_[x0, y0], np.c_[x1, y1]], axis=1))
+    crossing = np.zeros(n, dtype=bool)
+    for ln in lines:
+        crossing |= shapely.intersects(segs, ln)
+    cand = band.candidates(x0, y0, x1, y1)
+    assert crossing.sum() > 100
+    assert not (crossing & ~cand).any()
+    assert cand.mean() < 0.5  # and it does rule out most of the far ones
+
+
+def test_zoneset_crossings_unchanged_by_the_band(zs) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(11)
+    line = zs.zones[int(zs._line_idx[0])].geometry
+    px, py = near_edges([line], 20_000, 0.02, rng)
+    qx, qy = px + rng.normal(0, 0.01, px.size), py + rng.normal(0, 0.01, py.size)
+    got = zs.crossings(px, py, qx, qy)
+    segs = shapely.linestrings(np.stack([np.c_[px, py], np.c_[qx, qy]], axis=1))
+    tree = shapely.STRtree([zs.zones[int(i)].geometry for i in zs._line_idx])
+    touched = sorted(set(tree.query(segs, predicate="intersects")[0].tolist()))
+    assert len(got) > 100
+    assert {c.segment for c in got} <= set(touched)
+    # every segment that changes side is reported
+    sides = [
+        (
+            zs.side_of(int(zs._line_idx[0]), shapely.Point(px[s], py[s])),
+            zs.side_of(int(zs._line_idx[0]), shapely.Point(qx[s], qy[s])),
+        )
+        for s in touched[:300]
+    ]
+    changed = {s for s, (a, b) in zip(touched[:300], sides, strict=True) if a != b}
+    assert changed <= {c.segment for c in got}
