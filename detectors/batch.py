@@ -137,6 +137,18 @@ class FixBatch:
     def _dets(self) -> list[dict[str, dict[str, Any]]]:
         return [s.det for s in self.states]
 
+    def first(self, mask: Bool) -> Bool:
+        """Only each vessel's first True row (within the batch)."""
+        if not mask.any():
+            return mask
+        ff = self.from_first(mask)
+        order, gid = self._groups
+        before = np.zeros(self.n, dtype=bool)  # True where an earlier row of the vessel is
+        fs = ff[order]
+        prev_same = np.r_[False, gid[1:] == gid[:-1]]
+        before[order[1:]] = fs[:-1] & prev_same[1:]
+        return mask & ~before
+
     def from_first(self, mask: Bool) -> Bool:
         """True from each vessel's first True row onward (within the batch)."""
         if not mask.any():

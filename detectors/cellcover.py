@@ -58,6 +58,18 @@ class _Grid:
         j = np.where(ok, fj, 0).astype(np.int64)
         return i, j, ok
 
+    def cell_id(self, x: F64, y: F64) -> tuple[I64, Bool]:
+        """Flat cell id of each point (0 off the grid), and whether it falls on the grid."""
+        i, j, ok = self.ij(x, y)
+        return i * self.ny + j, ok
+
+    def corners(self, cid: I64) -> tuple[F64, F64, F64, F64]:
+        """Lower-left and upper-right corners (x0, y0, x1, y1) of cells by flat id."""
+        i, j = np.divmod(cid, self.ny)
+        x0 = self.x0 + i * self.cell
+        y0 = self.y0 + j * self.cell
+        return x0, y0, x0 + self.cell, y0 + self.cell
+
     def vertex_cells(self, geom: BaseGeometry) -> tuple[I64, I64]:
         """Cells of the vertices of ``geom``'s boundary (or of the line itself), densified
         to less than a cell apart."""
@@ -69,6 +81,10 @@ class _Grid:
 
 class CellCover:
     """Which of ``geoms`` (polygons) contain each point, exactly, mostly by table lookup."""
+
+    @property
+    def grid(self) -> _Grid:
+        return self._grid
 
     def __init__(self, geoms: Sequence[BaseGeometry], cell_deg: float = CELL_DEG) -> None:
         self.geoms = list(geoms)

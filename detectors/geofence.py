@@ -164,7 +164,11 @@ class ZoneSet:
         tree, coarse = self._coast_index
         x, y = to_metric_xy(lon_a[cov], lat_a[cov])
         xy = np.column_stack([x, y])
-        dist, _ = tree.query(xy, distance_upper_bound=FINE_SHORE_M)
+        dist = np.full(cov.size, np.inf)
+        # the fine tree only where it can find something: not in cells surely beyond 20 km
+        near = np.flatnonzero(~self._surely_far(lon_a[cov], lat_a[cov]))
+        if near.size:
+            dist[near] = tree.query(xy[near], distance_upper_bound=FINE_SHORE_M)[0]
         far = ~np.isfinite(dist)
         if far.any():  # beyond 20 km: 5 km spacing is plenty (no threshold lives out there)
             dist[far] = coarse.query(xy[far])[0]
@@ -189,6 +193,34 @@ class ZoneSet:
         )
         pts = shapely.get_coordinates(coast)
         return cKDTree(pts), cKDTree(pts[::20])
+
+    def _surely_far(self, lon: F64, lat: F64) -> npt.NDArray[np.bool_]:
+        """Points whose whole grid cell lies more than FINE_SHORE_M from the coast points, so
+        the fine tree would find nothing. Decided once per cell, from its centre: the
+        distance to the nearest coast point changes by at most the centre-to-corner distance
+        within the cell. Exact: the fine tree's answer for these points is always 'none'."""
+        grid = self._land_cover.grid
+        cid, ok = grid.cell_id(lon, lat)
+        memo = self._far_memo  # per cell: 0 not decided yet, 1 surely far, 2 not
+        state = np.where(ok, memo[cid], 2)
+        new = np.unique(cid[state == 0])
+        if new.size:
+            x0, y0, x1, y1 = grid.corners(new)
+            cx, cy = to_metric_xy((x0 + x1) / 2, (y0 + y1) / 2)
+            reach = np.zeros(new.size)
+            for kx, ky in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+                mx, my = to_metric_xy(kx, ky)
+                reach = np.maximum(reach, np.hypot(mx - cx, my - cy))
+            tree = self._coast_index[0]
+            d = tree.query(np.column_stack([cx, cy]))[0]
+            memo[new] = np.where(d > FINE_SHORE_M + reach * 1.01 + 1.0, 1, 2)
+            state = np.where(ok, memo[cid], 2)
+        return state == 1
+
+    @cached_property
+    def _far_memo(self) -> npt.NDArray[np.int8]:
+        g = self._land_cover.grid
+        return np.zeros(g.nx * g.ny, dtype=np.int8)
 
     @cached_property
     def _land_cover(self) -> CellCover:

@@ -91,8 +91,9 @@ class IdentityDetector(Detector):
         return IdentityParams()
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        # a vessel is checked once, on its first fix with an MMSI; later rows change nothing
         unchecked = b.per_vessel(self.name, lambda st: not st.get("checked"), absent=True)
-        return unchecked & b.mmsi_known
+        return b.first(unchecked & b.mmsi_known)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         mmsi = fix.pos.mmsi

@@ -270,19 +270,19 @@ def run_columnar(
         c = int(vs_sorted[s0])
         ptr[c], end[c] = s0, e0
 
+    any_class = any(p.ais_class for p in pos)
     # Hot rows a quiet-capable detector was not hot for, held until it next needs the vessel.
     pending: list[dict[int, list[int]]] = [{} for _ in quiet_dets]
 
     def fold(c: int, upto: int) -> None:
         """Bring vessel ``c``'s state up to (not including) row ``upto``: its quiet rows."""
-        rows: list[int] = []
-        k, e = ptr[c], end[c]
-        while k < e and order_l[k] < upto:
-            rows.append(order_l[k])
-            k += 1
-        ptr[c] = k
-        if not rows:
+        k = ptr[c]
+        # a vessel's rows are in increasing order within order_l[ptr[c]:end[c]]
+        e = end[c] if upto >= n else bisect_left(order_l, upto, k, end[c])
+        if e <= k:
             return
+        rows = order_l[k:e]
+        ptr[c] = e
         vs = st_list[c]
         for j, d in enumerate(quiet_dets):
             held = pending[j].pop(c, None)
@@ -293,14 +293,25 @@ def run_columnar(
             if pos[u].mmsi is not None:
                 vs.static["mmsi"] = pos[u].mmsi
                 break
-        if "ais_class" not in vs.static:
+        if any_class and "ais_class" not in vs.static:
             for u in rows:
                 if pos[u].ais_class:
                     vs.static["ais_class"] = pos[u].ais_class
                     break
 
-    events: list[tuple[int, int, Any]] = [(rec_of[u], 0, u) for u in np.flatnonzero(hot).tolist()]
-    events += [(i, 1, r) for i, r in enumerate(recs) if isinstance(r, StaticData)]
+    # The hot rows' columns as lists (cheap per-row reads), indexed by h, the row's rank.
+    hot_idx = np.flatnonzero(hot)
+    hot_l: list[int] = hot_idx.tolist()
+    hot_masks = [None if mk is None else mk[hot_idx].tolist() for mk in masks]
+    vc_h: list[int] = vc[hot_idx].tolist()
+    hp_h: list[bool] = has_prev[hot_idx].tolist()
+    dt_h: list[float] = dt[hot_idx].tolist()
+    dist_h: list[float] = dist[hot_idx].tolist()
+    implied_h: list[float] = implied[hot_idx].tolist()
+    shore_h: list[float] = geo.dist_shore_m[hot_idx].tolist()
+    events: list[tuple[int, int, Any]] = [(rec_of[u], 0, k) for k, u in enumerate(hot_l)]
+    if len(p_all) < len(recs):
+        events += [(i, 1, r) for i, r in enumerate(recs) if isinstance(r, StaticData)]
     events.sort(key=lambda e: e[0])
     alerts: list[Alert] = []
     ctx = pl.ctx
@@ -317,31 +328,32 @@ def run_columnar(
             if r.mmsi is not None:
                 vs.static["mmsi"] = r.mmsi
             continue
-        u: int = item
-        c = int(vc[u])
+        hk: int = item  # the row's rank among the hot rows
+        u = hot_l[hk]
+        c = vc_h[hk]
         fold(c, u)
         ptr[c] += 1  # row u itself, handled here
         vs = st_list[c]
         p = pos[u]
-        hp = bool(has_prev[u])
+        hp = hp_h[hk]
         fix = Fix(
             pos=p,
             sog_kn=sog_at(u),
             cog_deg=cog_at(u),
-            dt_s=float(dt[u]) if hp else None,
-            dist_m=float(dist[u]) if hp else None,
-            implied_kn=float(implied[u]) if hp else None,
+            dt_s=dt_h[hk] if hp else None,
+            dist_m=dist_h[hk] if hp else None,
+            implied_kn=implied_h[hk] if hp else None,
             zones=zone_ids(in_ptr, in_z, u),
             zones_outer=zone_ids(out_ptr, out_z, u),
-            dist_shore_m=float(geo.dist_shore_m[u]),
+            dist_shore_m=shore_h[hk],
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,
         )
         fix = zone_transitions(fix, vs)
         if p.mmsi is not None:
             vs.static["mmsi"] = p.mmsi
-        for d, mk, q in zip(dets, masks, quiet, strict=True):
-            if mk is None or mk[u]:
+        for d, mk, q in zip(dets, hot_masks, quiet, strict=True):
+            if mk is None or mk[hk]:
                 if q and (held := pending[qi[d]].pop(c, None)):
                     d.quiet_rows(vs, b, held)
                 got = d.on_fix(fix, vs, ctx)

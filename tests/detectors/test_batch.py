@@ -51,6 +51,13 @@ def test_from_first_spreads_forward_within_each_vessel() -> None:
     assert not b.from_first(np.zeros(6, dtype=bool)).any()
 
 
+def test_first_keeps_each_vessels_first_true_row() -> None:
+    b = batch([0, 1, 0, 1, 0, 1, 2], [20.0] * 7, [35.0] * 7, 3)
+    mask = np.array([False, True, True, True, True, False, False])
+    assert b.first(mask).tolist() == [False, True, True, False, False, False, False]
+    assert not b.first(np.zeros(7, dtype=bool)).any()
+
+
 def test_per_vessel_and_zone_kinds() -> None:
     # Piraeus port, open Ionian sea, Lampedusa port
     b = batch([0, 1, 2], [23.62, 19.0, 12.61], [37.94, 37.0, 35.50], 3)

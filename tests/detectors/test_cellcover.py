@@ -124,3 +124,20 @@ def test_zoneset_crossings_unchanged_by_the_band(zs) -> None:  # type: ignore[no
     ]
     changed = {s for s, (a, b) in zip(touched[:300], sides, strict=True) if a != b}
     assert changed <= {c.segment for c in got}
+
+
+def test_dist_shore_skips_the_fine_tree_only_where_useless(zs) -> None:  # type: ignore[no-untyped-def]
+    from detectors.projection import to_metric_xy
+
+    rng = np.random.default_rng(13)
+    lon = np.r_[rng.uniform(-6, 37, 40_000), rng.uniform(22, 29, 40_000)]
+    lat = np.r_[rng.uniform(30, 46.5, 40_000), rng.uniform(34.5, 41, 40_000)]
+    got = zs.dist_shore_m(lon, lat)
+    fine, coarse = zs._coast_index
+    xy = np.column_stack(to_metric_xy(lon, lat))
+    want = fine.query(xy, distance_upper_bound=20_000.0)[0]
+    far = ~np.isfinite(want)
+    want[far] = coarse.query(xy[far])[0]
+    water = got == 0.0  # canals count as water at the shore
+    assert (zs._far_memo == 1).sum() > 1000 and far.sum() > 10_000
+    assert np.array_equal(np.abs(got[~water]), want[~water])
