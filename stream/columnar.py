@@ -270,7 +270,10 @@ def run_columnar(
         c = int(vs_sorted[s0])
         ptr[c], end[c] = s0, e0
 
-    any_class = any(p.ais_class for p in pos)
+    cls_rows: dict[int, list[int]] = {}  # per vessel, its rows that carry an AIS class
+    for u, p in enumerate(pos):
+        if p.ais_class:
+            cls_rows.setdefault(int(vc[u]), []).append(u)
     # Hot rows a quiet-capable detector was not hot for, held until it next needs the vessel.
     pending: list[dict[int, list[int]]] = [{} for _ in quiet_dets]
 
@@ -293,11 +296,11 @@ def run_columnar(
             if pos[u].mmsi is not None:
                 vs.static["mmsi"] = pos[u].mmsi
                 break
-        if any_class and "ais_class" not in vs.static:
-            for u in rows:
-                if pos[u].ais_class:
-                    vs.static["ais_class"] = pos[u].ais_class
-                    break
+        cls = cls_rows.get(c)
+        if cls and "ais_class" not in vs.static:
+            j = bisect_left(cls, rows[0])
+            if j < len(cls) and cls[j] <= rows[-1]:
+                vs.static["ais_class"] = pos[cls[j]].ais_class
 
     # The hot rows' columns as lists (cheap per-row reads), indexed by h, the row's rank.
     hot_idx = np.flatnonzero(hot)
@@ -305,6 +308,7 @@ def run_columnar(
     hot_masks = [None if mk is None else mk[hot_idx].tolist() for mk in masks]
     vc_h: list[int] = vc[hot_idx].tolist()
     hp_h: list[bool] = has_prev[hot_idx].tolist()
+    zc_h: list[bool] = zone_change[hot_idx].tolist()
     dt_h: list[float] = dt[hot_idx].tolist()
     dist_h: list[float] = dist[hot_idx].tolist()
     implied_h: list[float] = implied[hot_idx].tolist()
@@ -331,7 +335,8 @@ def run_columnar(
         hk: int = item  # the row's rank among the hot rows
         u = hot_l[hk]
         c = vc_h[hk]
-        fold(c, u)
+        if order_l[ptr[c]] != u:  # quiet rows of the vessel before this one
+            fold(c, u)
         ptr[c] += 1  # row u itself, handled here
         vs = st_list[c]
         p = pos[u]
@@ -349,7 +354,8 @@ def run_columnar(
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,
         )
-        fix = zone_transitions(fix, vs)
+        if zc_h[hk]:  # same zone sets as the previous fix: no entry or exit possible
+            fix = zone_transitions(fix, vs)
         if p.mmsi is not None:
             vs.static["mmsi"] = p.mmsi
         for d, mk, q in zip(dets, hot_masks, quiet, strict=True):

@@ -12,7 +12,7 @@ from stream.state.base import StateStore
 
 __all__ = ["BUCKET_RETENTION", "GRID_DEG", "MemoryStore"]
 
-GRID_DEG = 0.02  # ≈ 2.2 km cells: a 3×3 neighbourhood covers any radius up to ~2 km
+GRID_DEG = 0.02  # ≈ 2.2 km cells: a 500 m search looks at one to four of them
 BUCKET_RETENTION = 36  # keep 6 h of 10-minute buckets
 
 
@@ -120,14 +120,24 @@ class MemoryStore(StateStore):
         cells = self._buckets.get(bucket)
         if not cells:
             return []
-        ci, cj = self._cell(lat, lon)
+        # Only the cells the radius reaches (usually one; any radius, any latitude): degrees
+        # per metre from a sphere 0.5 % smaller than the one haversine_m uses.
+        dlat = radius_m / 110_640.0
+        dlon = dlat / max(math.cos(math.radians(min(89.9, abs(lat) + dlat))), 1e-3)
+        i0, j0 = self._cell(lat - dlat, lon - dlon)
+        i1, j1 = self._cell(lat + dlat, lon + dlon)
         out = []
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                for v, (la, lo, data) in cells.get((ci + di, cj + dj), {}).items():
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                here = cells.get((i, j))
+                if not here:
+                    continue
+                for v, (la, lo, data) in here.items():
                     if haversine_m(lat, lon, la, lo) <= radius_m:
                         out.append((v, data))
-        return sorted(out, key=lambda t: t[0])
+        if len(out) > 1:
+            out.sort(key=lambda t: t[0])
+        return out
 
     def pair_get(self, key: str) -> dict[str, Any] | None:
         return self._pairs.get(key)
