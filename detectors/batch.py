@@ -68,6 +68,9 @@ class FixBatch:
     inner_zone: I64
     outer_pt: I64
     outer_zone: I64
+    # The shared view (cross-vessel state) when the batch runs against a local one whose
+    # whole content a detector may read (``SharedView.bucket_points``); None otherwise.
+    shared: Any = None
     _kind_cache: dict[Any, Any] = field(default_factory=dict)
 
     @property
@@ -77,6 +80,14 @@ class FixBatch:
     @cached_property
     def ts_list(self) -> list[int]:
         return self.ts.tolist()
+
+    @cached_property
+    def lat_list(self) -> list[float]:
+        return self.lat.tolist()
+
+    @cached_property
+    def lon_list(self) -> list[float]:
+        return self.lon.tolist()
 
     @cached_property
     def sog_list(self) -> list[float]:

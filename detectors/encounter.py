@@ -16,11 +16,13 @@ the run's first bucket, so it is the same whichever consumer found it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 from detectors.base import Context, Detector, Fix, VesselState
 from detectors.batch import FixBatch
@@ -29,6 +31,9 @@ from stream.models import Alert
 from stream.timeutil import iso
 
 __all__ = ["BUCKET_MS", "EncounterDetector", "EncounterParams"]
+
+Bool = npt.NDArray[np.bool_]
+I64 = npt.NDArray[np.int64]
 
 BUCKET_MS = 600_000  # 10 minutes
 
@@ -72,7 +77,88 @@ class EncounterDetector(Detector):
         keys = np.concatenate(
             [b.vc[cand] * 2**32 + bucket[cand], np.arange(held.size) * 2**32 + held]
         )
-        return cand | np.isin(b.vc * 2**32 + bucket, keys)
+        hot = cand | np.isin(b.vc * 2**32 + bucket, keys)
+        return hot & ~self._alone(b, cand, bucket)
+
+    def _alone(self, b: FixBatch, cand: npt.NDArray[np.bool_], bucket: I64) -> Bool:
+        """Eligible rows of a vessel that, in their bucket, has no other vessel within reach:
+        no eligible fix of another vessel in this batch, no member of the shared view, near
+        any of its positions there (this batch's or its entry from an earlier one). Such a
+        fix only records itself (quiet_rows), and deferring that is invisible: nobody looks
+        near it within the batch. Only with a local shared view (replay, tests); a shared
+        Redis view changes under other consumers, so there every eligible fix runs on_fix."""
+        p = self.params
+        alone = np.zeros(b.n, dtype=bool)
+        points = getattr(b.shared, "bucket_points", None)
+        if points is None or not cand.any():
+            return alone
+        with np.errstate(invalid="ignore"):  # exactly on_fix's test (NaN: not eligible)
+            elig = cand & (b.sog < p.max_speed_kn) & (b.dist_shore >= p.min_shore_m)
+        rows = np.flatnonzero(elig)
+        if rows.size == 0:
+            return alone
+        b._kind_cache[(self.name, "eligible")] = elig.tolist()
+        codes = {s.vessel: i for i, s in enumerate(b.states)}
+        reach_m = p.max_dist_m * 1.05 + 10.0  # margin over the plane's rounding
+        for k in np.unique(bucket[rows]).tolist():
+            r = rows[bucket[rows] == k]
+            members = points(k)
+            # points of the bucket: (vessel code or -1 - index for other vessels, lat, lon)
+            who = np.concatenate(
+                [
+                    b.vc[r],
+                    np.array(
+                        [codes.get(v, -1 - i) for i, (v, _, _) in enumerate(members)],
+                        dtype=np.int64,
+                    ),
+                ]
+            )
+            lat = np.concatenate([b.lat[r], np.array([m[1] for m in members], dtype=float)])
+            lon = np.concatenate([b.lon[r], np.array([m[2] for m in members], dtype=float)])
+            if np.abs(lon).max() > 179.0:  # pairs across the antimeridian: no shortcut
+                continue
+            # Metres on a local plane that never overstates a distance: degrees of latitude
+            # at the equatorial (shortest) length, of longitude at the highest latitude here.
+            kx = 111_320.0 * math.cos(math.radians(min(89.0, float(np.abs(lat).max()))))
+            xy = np.column_stack([lon * kx, lat * 110_574.0])
+            pairs = cKDTree(xy).query_pairs(reach_m, output_type="ndarray")
+            crowded = np.zeros(0, dtype=np.int64)
+            if pairs.size:
+                other = who[pairs[:, 0]] != who[pairs[:, 1]]
+                crowded = np.unique(who[pairs[other].ravel()])
+            alone[r] = ~np.isin(b.vc[r], crowded)
+        return alone
+
+    def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+        elig = b._kind_cache.get((self.name, "eligible"))
+        if elig is None:
+            return
+        last: dict[int, int] = {}  # bucket -> its last eligible row: later puts overwrite
+        ts = b.ts_list
+        for u in rows:
+            if elig[u]:
+                last[ts[u] // BUCKET_MS] = u
+        if not last:
+            return
+        st = vs.for_detector(self.name)
+        small = is_small_craft(vs.static)
+        lat, lon = b.lat_list, b.lon_list
+        for bucket, u in last.items():
+            st["b"] = bucket
+            b.shared.bucket_put(
+                bucket,
+                vs.vessel,
+                lat[u],
+                lon[u],
+                {
+                    "ts": ts[u],
+                    "ok": True,
+                    "small": small,
+                    "lat": lat[u],
+                    "lon": lon[u],
+                    "name": vs.static.get("name"),
+                },
+            )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

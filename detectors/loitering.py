@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState
 from detectors.batch import FixBatch
-from detectors.geo import M_PER_NM, haversine_m
+from detectors.geo import M_PER_NM, haversine_m, haversine_m_vec
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
 from stream.models import Alert
@@ -58,15 +58,47 @@ class LoiteringDetector(Detector):
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         p = self.params
-        # An episode can only start on a slow fix away from ports; once one may be running,
-        # every later fix of the vessel matters.
+        # No episode: one can only start on a slow fix away from ports; from the first such
+        # fix on, every fix of the vessel matters.
+        in_port = b.in_kinds(PORT_KINDS, outer=True)
         start = (
-            (b.sog < p.max_speed_kn * 1.0001)
-            & (b.dist_shore >= p.min_shore_m * 0.999)
-            & ~b.in_kinds(PORT_KINDS, outer=True)
+            (b.sog < p.max_speed_kn * 1.0001) & (b.dist_shore >= p.min_shore_m * 0.999) & ~in_port
         )
-        running = b.per_vessel(self.name, lambda st: "ep" in st)
-        return running | b.from_first(start)
+        # An episode running since an earlier batch: a fix that only extends it (slow, or of
+        # unknown speed, near its centre, in time, away from ports and shore, no alert due)
+        # is routine (quiet_rows); from the first other fix on, every fix matters.
+        eps = [s.det.get(self.name, {}).get("ep") for s in b.states]
+        if not any(e is not None for e in eps):
+            return b.from_first(start)
+        has = np.array([e is not None for e in eps], dtype=bool)
+        c_lat = np.array([e["lat"] if e else np.nan for e in eps])
+        c_lon = np.array([e["lon"] if e else np.nan for e in eps])
+        t0 = np.array([e["t0"] if e else 0 for e in eps], dtype=np.int64)
+        alerted = np.array([bool(e and e.get("alerted")) for e in eps], dtype=bool)
+        v = b.vc
+        with np.errstate(invalid="ignore"):
+            extends = (
+                (np.isnan(b.sog) | (b.sog < p.max_speed_kn * 0.9999))
+                & (haversine_m_vec(c_lat[v], c_lon[v], b.lat, b.lon) < p.max_radius_m * 0.999)
+                & ~(b.dt_s > p.max_fix_gap_s * 0.999)
+                & (b.dist_shore >= p.min_shore_m * 1.001)
+                & ~in_port
+                & (alerted[v] | (b.ts - t0[v] < p.min_duration_s * 1000 - 1))
+            )
+        running = has[v]
+        return b.from_first(np.where(running, ~extends, start))
+
+    def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+        st = vs.det.get(self.name)
+        ep = st.get("ep") if st else None
+        if ep is None:  # rows before any slow fix away from ports: nothing to do
+            return
+        sog = b.sog_list
+        slow = [u for u in rows if sog[u] == sog[u]]  # known speed: slow (hot_rows saw to it)
+        if slow:
+            ep["fast"] = 0
+            ep["last_ts"] = b.ts_list[slow[-1]]
+            ep["n"] += len(slow)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

@@ -188,6 +188,7 @@ def run_columnar(
         | (sig_out != np.where(first, s_out[vc], sig_out[prev]))
     )
     b = FixBatch(
+        shared=pl.ctx.shared,
         zones=zs,
         states=st_list,
         vc=vc,

@@ -139,6 +139,14 @@ class MemoryStore(StateStore):
             out.sort(key=lambda t: t[0])
         return out
 
+    def bucket_points(self, bucket: int) -> list[tuple[str, float, float]]:
+        """Every member of a bucket: (vessel, lat, lon). The whole shared view is local here,
+        so a detector may plan a batch from it (a Redis store has no such method)."""
+        cells = self._buckets.get(bucket)
+        if not cells:
+            return []
+        return [(v, la, lo) for here in cells.values() for v, (la, lo, _) in here.items()]
+
     def pair_get(self, key: str) -> dict[str, Any] | None:
         return self._pairs.get(key)
 

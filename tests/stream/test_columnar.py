@@ -18,6 +18,16 @@ from stream.sim import simulate
 from tests.conftest import AIS_DIR
 
 
+def _shared(pl: Pipeline) -> dict:
+    """The memory store's shared view: every bucket member and every pair record."""
+    st = pl.store
+    buckets = {
+        b: {v: e for cell in cells.values() for v, e in cell.items()}
+        for b, cells in st._buckets.items()  # type: ignore[attr-defined]
+    }
+    return {"buckets": buckets, "pairs": dict(st._pairs)}  # type: ignore[attr-defined]
+
+
 def _run(
     records: list, fast: bool, batch: int, keep: bool = False
 ) -> tuple[list[dict], dict[str, dict]]:
@@ -35,6 +45,7 @@ def _run(
         d = orjson.loads(blobs[k])
         d.pop("g", None)  # zone-set signatures: kept by the columnar path only
         states[k] = d
+    states["shared view"] = _shared(pl)
     return alerts, states
 
 
@@ -67,6 +78,55 @@ def test_recorded_feeds(name: str) -> None:
     recs = load_records([str(Path(AIS_DIR) / name)], "auto", ReplaySummary())
     assert recs
     _assert_same(recs, batch=2000)
+
+
+@pytest.mark.parametrize("batch", [97, 600, 5000, 40_000])
+def test_slow_fleet_with_meetings(batch: int) -> None:
+    """Many slow vessels at sea, most alone, some meeting and parting within a batch: the
+    fixes planned as 'alone' (recorded in bulk) leave the same alerts and shared view."""
+    import random
+
+    from tests.builders import T0, line
+
+    rnd = random.Random(5)
+    recs = []
+    for k in range(60):  # alone: loitering, each in its own patch of the Ionian
+        lon, lat = 18.5 + (k % 10) * 0.08, 36.6 + (k // 10) * 0.08
+        recs += line(f"24700{k:04d}", lon, lat, rnd.uniform(0, 360), rnd.uniform(0.2, 1.5), 300)
+    for k in range(12):  # pairs: B turns up next to A (later for each pair) and drifts
+        # with it, then falls silent while A waits on; both report every 1-4 min, each at
+        # its own second, so a batch may end between B's last fix in a bucket and A's next
+        lon, lat = 19.6 + k * 0.05, 37.2
+        t0 = T0 + rnd.randrange(0, 60_000)
+        recs += line(f"24710{k:04d}", lon, lat, 0, 0.1, 200, dt_s=60 + 60 * (k % 4), t0_ms=t0)
+        t0 += k * 700_000 + rnd.randrange(0, 60_000)
+        recs += line(f"24720{k:04d}", lon - 0.002, lat - 0.003, 0, 0.1, 150, dt_s=97, t0_ms=t0)
+    recs.sort(key=lambda r: r.ts_ms)
+    alerts = _assert_same(recs, batch)
+    types = {a["type"] for a in alerts}
+    assert {"loitering", "encounter"} <= types
+
+
+def test_a_neighbour_seen_only_in_the_shared_view() -> None:
+    """B's last fix opens a bucket before A has a fix in it; the batch ends; A's next fix,
+    in the next batch, finds B only in the shared view. A must not be planned as alone."""
+    from tests.builders import T0, line
+
+    b_fixes = line("247300002", 19.602, 37.203, 0, 0.05, 76, dt_s=97, t0_ms=T0 - 7_200_000)
+    assert b_fixes[-1].ts_ms == T0 + 75 * 97_000 - 7_200_000  # 10:01:15, bucket 10:00
+    a_fixes = line("247300001", 19.6, 37.2, 0, 0.05, 33, dt_s=240, t0_ms=T0 - 7_080_000)
+    recs = sorted(a_fixes + b_fixes, key=lambda r: r.ts_ms)
+    cut = next(i for i, r in enumerate(recs) if r.ts_ms > b_fixes[-1].ts_ms)
+    assert recs[cut].vessel == "247300001" and recs[cut].ts_ms // 600_000 == T0 // 600_000
+    got = {}
+    for fast in (False, True):
+        pl: Pipeline = build_pipeline(load_settings(env={}), keep_states=fast)
+        pl.fast = fast
+        alerts = [a.to_dict() for a in pl.process(recs[:cut]) + pl.process(recs[cut:])]
+        got[fast] = (alerts, _shared(pl))
+    assert got[True] == got[False]
+    pair = got[True][1]["pairs"]["sg:{247300001|247300002}:enc"]
+    assert T0 // 600_000 in pair["b"]  # the bucket only A's fix in the second batch saw
 
 
 def test_live_states_expire_in_event_time_like_the_store() -> None:
