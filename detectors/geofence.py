@@ -85,6 +85,7 @@ class ZoneSet:
         self.index_of = {z.id: i for i, z in enumerate(zones)}
         self.hysteresis_m = hysteresis_m
         self._near_memo: dict[tuple[float, float, float], bool] = {}
+        self._port_memo: dict[float, npt.NDArray[np.int8]] = {}
         self._poly_idx = np.array([i for i, z in enumerate(zones) if not z.is_line], dtype=np.int64)
         self._line_idx = np.array([i for i, z in enumerate(zones) if z.is_line], dtype=np.int64)
         for i in self._poly_idx:
@@ -309,22 +310,53 @@ class ZoneSet:
         self, lon: npt.ArrayLike, lat: npt.ArrayLike, dist_m: float
     ) -> npt.NDArray[np.bool_]:
         """``near_port`` for many points in one tree query (and remembered for them)."""
-        lon_l = np.asarray(lon, dtype=np.float64).tolist()
-        lat_l = np.asarray(lat, dtype=np.float64).tolist()
-        out = np.zeros(len(lon_l), dtype=bool)
+        lon_a = np.asarray(lon, dtype=np.float64)
+        lat_a = np.asarray(lat, dtype=np.float64)
+        out = np.zeros(lon_a.size, dtype=bool)
         tree, n = self._port_tree
-        if n and lon_l:
-            deg = [dist_m / (111_320.0 * max(0.2, math.cos(math.radians(y)))) for y in lat_l]
-            pts = shapely.points(lon_l, lat_l)
-            hit = tree.query(pts, predicate="dwithin", distance=deg)[0]
-            out[hit] = True
+        if not n or lon_a.size == 0:
+            return out
+        ask = np.flatnonzero(~self._surely_no_port(lon_a, lat_a, dist_m))
+        if ask.size == 0:
+            return out
+        lon_l, lat_l = lon_a[ask].tolist(), lat_a[ask].tolist()
+        deg = [dist_m / (111_320.0 * max(0.2, math.cos(math.radians(y)))) for y in lat_l]
+        hit = tree.query(shapely.points(lon_l, lat_l), predicate="dwithin", distance=deg)[0]
+        out[ask[hit]] = True
         memo = self._near_memo
         if len(memo) > 200_000:
             memo.clear()
         memo.update(
-            zip(zip(lon_l, lat_l, [dist_m] * len(lon_l), strict=True), out.tolist(), strict=True)
+            zip(
+                zip(lon_l, lat_l, [dist_m] * len(lon_l), strict=True),
+                out[ask].tolist(),
+                strict=True,
+            )
         )
         return out
+
+    def _surely_no_port(self, lon: F64, lat: F64, dist_m: float) -> npt.NDArray[np.bool_]:
+        """Points whose whole grid cell is beyond ``near_port``'s reach of every port, decided
+        once per cell: no port within the reach of the cell's highest latitude plus the
+        cell's half diagonal (in degrees) of its centre. Exact: near_port is False there."""
+        if self.land is None:
+            return np.zeros(lon.size, dtype=bool)
+        grid = self._land_cover.grid
+        memo = self._port_memo.setdefault(dist_m, np.zeros(grid.nx * grid.ny, dtype=np.int8))
+        cid, ok = grid.cell_id(lon, lat)
+        state = np.where(ok, memo[cid], 2)
+        new = np.unique(cid[state == 0])
+        if new.size:
+            x0, y0, x1, y1 = grid.corners(new)
+            top = np.minimum(np.maximum(np.abs(y0), np.abs(y1)), 89.0)
+            reach = dist_m / (111_320.0 * np.maximum(0.2, np.cos(np.radians(top))))
+            reach = reach * 1.0001 + math.hypot(grid.cell, grid.cell) / 2 + 1e-9
+            centres = shapely.points((x0 + x1) / 2, (y0 + y1) / 2)
+            near = np.zeros(new.size, dtype=bool)
+            near[self._port_tree[0].query(centres, predicate="dwithin", distance=reach)[0]] = True
+            memo[new] = np.where(near, 2, 1)
+            state = np.where(ok, memo[cid], 2)
+        return state == 1
 
     def any_kind(self, zone_ids: tuple[str, ...] | list[str], kinds: frozenset[str]) -> bool:
         """Whether any of these zone ids is of one of ``kinds``."""

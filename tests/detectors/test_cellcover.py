@@ -141,3 +141,22 @@ def test_dist_shore_skips_the_fine_tree_only_where_useless(zs) -> None:  # type:
     water = got == 0.0  # canals count as water at the shore
     assert (zs._far_memo == 1).sum() > 1000 and far.sum() > 10_000
     assert np.array_equal(np.abs(got[~water]), want[~water])
+
+
+def test_near_port_rules_out_whole_cells_exactly(zs) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(17)
+    ports = np.array(
+        [[z.geometry.centroid.x, z.geometry.centroid.y] for z in zs.zones if z.kind == "port"]
+    )
+    k = rng.integers(0, len(ports), 30_000)
+    lon = np.r_[rng.uniform(-6, 37, 30_000), ports[k, 0] + rng.normal(0, 0.12, k.size)]
+    lat = np.r_[rng.uniform(30, 46.5, 30_000), ports[k, 1] + rng.normal(0, 0.12, k.size)]
+    got = zs.near_port_many(lon, lat, 10_000.0)
+    tree = zs._port_tree[0]
+    deg = 10_000.0 / (111_320.0 * np.maximum(0.2, np.cos(np.radians(lat))))
+    want = np.zeros(lon.size, dtype=bool)
+    want[tree.query(shapely.points(lon, lat), predicate="dwithin", distance=deg)[0]] = True
+    assert want.sum() > 5000 and (zs._port_memo[10_000.0] == 1).sum() > 1000
+    assert np.array_equal(got, want)
+    tail = zip(lon[-500:].tolist(), lat[-500:].tolist(), strict=True)
+    assert [zs.near_port(x, y, 10_000.0) for x, y in tail] == want[-500:].tolist()
