@@ -19,11 +19,12 @@ import orjson
 
 from stream.evaluate import evaluate, format_table
 from stream.kafka.broker import EmbeddedBroker
-from stream.kafka.clients import create_topics, make_consumer
+from stream.kafka.clients import create_topics
 from stream.kafka.publish import publish_json
 from stream.service import Service
 from stream.settings import load_settings
 from stream.sim import simulate
+from stream.subscribe import assign_alerts
 
 __all__ = ["print_alert_row", "run_demo"]
 
@@ -91,7 +92,9 @@ def run_demo(
         svc = Service(settings, live=False, exit_when_idle_s=4.0)
         th = threading.Thread(target=svc.run, name="seaguard-service", daemon=True)
         th.start()
-        sub = make_consumer(settings, [settings.alert_topic], group=None, consumer_timeout_ms=1000)
+        # In no consumer group: a member of the service's group subscribed to another topic
+        # could be left without partitions by the group's assignment (seen on Tansu).
+        sub, _ = assign_alerts(settings, from_beginning=True)
         latest: dict[str, dict[str, Any]] = {}
         out.write(
             f"{'event time (UTC)':<17} {'severity':<11} {'type':<18} {'status':<6} "
@@ -99,7 +102,7 @@ def run_demo(
         )
         while True:
             got = False
-            for m in sub:
+            for m in (m for recs in sub.poll(timeout_ms=1000).values() for m in recs):
                 got = True
                 a = orjson.loads(m.value)
                 if latest.get(a["alert_id"], {}).get("status") != a["status"]:

@@ -20,7 +20,7 @@ from stream.kafka.clients import make_consumer
 from stream.models import severity_rank
 from stream.settings import Settings
 
-__all__ = ["AlertFilter", "follow_alerts", "read_alerts", "to_geojson"]
+__all__ = ["AlertFilter", "assign_alerts", "follow_alerts", "read_alerts", "to_geojson"]
 
 
 class AlertFilter:
@@ -42,7 +42,8 @@ class AlertFilter:
         return not (self.zone and self.zone not in (a.get("zone_ids") or []))
 
 
-def _assign(settings: Settings, from_beginning: bool) -> tuple[Any, list[TopicPartition]]:
+def assign_alerts(settings: Settings, from_beginning: bool) -> tuple[Any, list[TopicPartition]]:
+    """A consumer reading every partition of the alert topic, in no consumer group."""
     c = make_consumer(settings, [], group=None)
     topic = settings.alert_topic
     deadline = time.monotonic() + 15
@@ -62,7 +63,7 @@ def _assign(settings: Settings, from_beginning: bool) -> tuple[Any, list[TopicPa
 
 def read_alerts(settings: Settings, flt: AlertFilter | None = None) -> list[dict[str, Any]]:
     """Snapshot: every alert on the topic now, latest status per ``alert_id``."""
-    c, tps = _assign(settings, from_beginning=True)
+    c, tps = assign_alerts(settings, from_beginning=True)
     ends = c.end_offsets(tps)
     latest: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + 120
@@ -80,7 +81,7 @@ def follow_alerts(
     settings: Settings, flt: AlertFilter | None = None, from_beginning: bool = False
 ) -> Iterator[dict[str, Any]]:
     """New and changed alerts as they arrive (an alert repeats only when its status changes)."""
-    c, _ = _assign(settings, from_beginning)
+    c, _ = assign_alerts(settings, from_beginning)
     seen: dict[str, str] = {}
     try:
         while True:
