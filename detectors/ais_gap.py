@@ -19,6 +19,7 @@ least 4 in the 2 h before, i.e. one every 30 min or better).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,10 @@ class AisGapDetector(Detector):
     def default_params(cls) -> AisGapParams:
         return AisGapParams()
 
-    def _eligible(self, sog_kn: float | None, d: float, in_port: bool, recent: list[int]) -> bool:
+    def _eligible(
+        self, sog_kn: float | None, d: float, in_port: bool, recent: list[int], t: int
+    ) -> bool:
+        """Whether the fix at ``t`` is an eligible last fix before a gap."""
         p = self.params
         if sog_kn is not None and sog_kn < p.min_sog_kn:
             return False
@@ -71,11 +75,10 @@ class AisGapDetector(Detector):
             return False
         if in_port:
             return False
-        # recent holds only times within the window (see _book), thinned to one per 5 min
-        return (
-            len(recent) >= p.regular_min_fixes
-            and recent[-1] - recent[0] >= p.regular_min_span_s * 1000
-        )
+        # recent holds only times within the window (see _book), thinned to one per 5 min;
+        # the fix at t counts too
+        n = len(recent) + (recent[-1] != t)
+        return n >= p.regular_min_fixes and t - recent[0] >= p.regular_min_span_s * 1000
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         # The alert can only come with a fix after a long silence, or while one is open;
@@ -85,15 +88,15 @@ class AisGapDetector(Detector):
         return gap | is_open
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
-        ts = b.ts_list
         r = rows[-1]
         sog = b.sog_list[r]
         self._book(
             vs.for_detector(self.name),
-            [ts[u] for u in rows],
+            rows,
             None if sog != sog else sog,
             b.dist_shore_list[r],
             b.in_kinds_list(PORT_KINDS, outer=True)[r],
+            b.ts_list.__getitem__,
         )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
@@ -110,27 +113,35 @@ class AisGapDetector(Detector):
         return out
 
     def _book(
-        self, st: dict[str, Any], times: list[int], sog_kn: float | None, d: float, in_port: bool
+        self,
+        st: dict[str, Any],
+        items: list[int],
+        sog_kn: float | None,
+        d: float,
+        in_port: bool,
+        time_of: Callable[[int], int] | None = None,
     ) -> None:
         """The bookkeeping of every fix, for one or (quiet rows) several in a row: the gap is
         no longer open; report times thinned to one per 5 min, a bounded summary of the last
-        2 h; whether the last fix is an eligible one, and its distance to shore."""
+        2 h; whether the last fix is an eligible one, and its distance to shore. ``items``
+        are times, or rows whose times ``time_of`` gives (in time order either way)."""
         st.pop("open", None)
         recent = st.setdefault("recent", [])
         window_ms = self.params.regular_window_s * 1000
         i = 0 if recent else 1
         if not recent:
-            recent.append(times[0])
+            recent.append(items[0] if time_of is None else time_of(items[0]))
         # jump straight to the next time 5 min after the last one kept
-        while (i := bisect_left(times, recent[-1] + 300_000, i)) < len(times):
-            t = times[i]
+        n = len(items)
+        while (i := bisect_left(items, recent[-1] + 300_000, i, key=time_of)) < n:
+            t = items[i] if time_of is None else time_of(items[i])
             recent.append(t)
             horizon = t - window_ms
-            while recent and recent[0] < horizon:
-                recent.pop(0)
+            while recent[0] < horizon:
+                del recent[0]
             i += 1
-        t = times[-1]
-        st["ok"] = self._eligible(sog_kn, d, in_port, recent if recent[-1] == t else [*recent, t])
+        t = items[-1] if time_of is None else time_of(items[-1])
+        st["ok"] = self._eligible(sog_kn, d, in_port, recent, t)
         st["shore_m"] = None if d != d else round(d)
 
     @staticmethod

@@ -370,12 +370,18 @@ def run_columnar(
                 pending[qi[d]].setdefault(c, []).append(u)
         record_fix(vs, fix)
 
-    for s0 in starts.tolist() if n else []:
-        c = int(vs_sorted[s0])
-        fold(c, n)
-        last_row = order_l[end[c] - 1]
-        st_list[c].zsig = [int(sig_in[last_row]), int(sig_out[last_row])]
-        pl.vessels_seen.add(st_list[c].vessel)
+    if n:
+        last_rows = order[np.r_[starts[1:], n] - 1]
+        for c, si, so in zip(
+            vs_sorted[starts].tolist(),
+            sig_in[last_rows].tolist(),
+            sig_out[last_rows].tolist(),
+            strict=True,
+        ):
+            if ptr[c] < end[c]:
+                fold(c, n)
+            st_list[c].zsig = [si, so]
+        pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
     for j, d in enumerate(quiet_dets):  # held rows of vessels whose last row was hot
         for c, held in pending[j].items():
             d.quiet_rows(st_list[c], b, held)
