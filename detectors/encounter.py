@@ -98,6 +98,9 @@ class EncounterDetector(Detector):
         if rows.size == 0:
             return alone
         b._kind_cache[(self.name, "eligible")] = elig.tolist()
+        b._kind_cache[(self.name, "vessels")] = {
+            b.states[c].vessel for c in set(b.vc[rows].tolist())
+        }
         codes = {s.vessel: i for i, s in enumerate(b.states)}
         reach_m = p.max_dist_m * 1.05 + 10.0  # margin over the plane's rounding
         for k in np.unique(bucket[rows]).tolist():
@@ -131,7 +134,7 @@ class EncounterDetector(Detector):
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         elig = b._kind_cache.get((self.name, "eligible"))
-        if elig is None:
+        if elig is None or vs.vessel not in b._kind_cache[(self.name, "vessels")]:
             return
         last: dict[int, int] = {}  # bucket -> its last eligible row: later puts overwrite
         ts = b.ts_list
