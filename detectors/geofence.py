@@ -304,6 +304,13 @@ class ZoneSet:
         got = self._near_memo.get((lon, lat, dist_m))
         if got is not None:
             return got
+        memo = self._port_memo.get(dist_m)
+        if memo is not None:  # the cell's verdict, in plain Python (as _surely_no_port)
+            g = self._land_cover.grid
+            i = math.floor((lon - g.x0) / g.cell)
+            j = math.floor((lat - g.y0) / g.cell)
+            if 0 <= i < g.nx and 0 <= j < g.ny and memo[i * g.ny + j] == 1:
+                return False
         return bool(self.near_port_many([lon], [lat], dist_m)[0])
 
     def near_port_many(
@@ -342,7 +349,9 @@ class ZoneSet:
         if self.land is None:
             return np.zeros(lon.size, dtype=bool)
         grid = self._land_cover.grid
-        memo = self._port_memo.setdefault(dist_m, np.zeros(grid.nx * grid.ny, dtype=np.int8))
+        memo = self._port_memo.get(dist_m)
+        if memo is None:
+            memo = self._port_memo[dist_m] = np.zeros(grid.nx * grid.ny, dtype=np.int8)
         cid, ok = grid.cell_id(lon, lat)
         state = np.where(ok, memo[cid], 2)
         new = np.unique(cid[state == 0])
