@@ -85,8 +85,9 @@ class EncounterDetector(Detector):
         no eligible fix of another vessel in this batch, no member of the shared view, near
         any of its positions there (this batch's or its entry from an earlier one). Such a
         fix only records itself (quiet_rows), and deferring that is invisible: nobody looks
-        near it within the batch. Only with a local shared view (replay, tests); a shared
-        Redis view changes under other consumers, so there every eligible fix runs on_fix."""
+        near it within the batch. Only where the pipeline's store offers its whole shared view
+        (the memory store: replay, tests); the service's store does not - a Redis view changes
+        under other consumers - so there every eligible fix runs on_fix."""
         p = self.params
         alone = np.zeros(b.n, dtype=bool)
         points = getattr(b.shared, "bucket_points", None)

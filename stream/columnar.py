@@ -303,7 +303,7 @@ def run_columnar(
             if j < len(cls) and cls[j] <= rows[-1]:
                 vs.static["ais_class"] = pos[cls[j]].ais_class
 
-    # The hot rows' columns as lists (cheap per-row reads), indexed by h, the row's rank.
+    # The hot rows' columns as lists (cheap per-row reads), indexed by the row's rank hk.
     hot_idx = np.flatnonzero(hot)
     hot_l: list[int] = hot_idx.tolist()
     hot_masks = [None if mk is None else mk[hot_idx].tolist() for mk in masks]
@@ -355,7 +355,7 @@ def run_columnar(
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,
         )
-        if zc_h[hk]:  # same zone sets as the previous fix: no entry or exit possible
+        if zc_h[hk]:  # zone sets unchanged since the previous fix: no entry or exit
             fix = zone_transitions(fix, vs)
         if p.mmsi is not None:
             vs.static["mmsi"] = p.mmsi
