@@ -74,10 +74,15 @@ class EncounterDetector(Detector):
         held = np.fromiter(
             ((s.det.get(self.name) or {}).get("b", -1) for s in b.states), np.int64, len(b.states)
         )
+        # only vessels with a candidate row or a held bucket can have such rows
+        some = held >= 0
+        some[b.vc[cand]] = True
+        rows = np.flatnonzero(some[b.vc])
         keys = np.concatenate(
-            [b.vc[cand] * 2**32 + bucket[cand], np.arange(held.size) * 2**32 + held]
+            [b.vc[cand] * 2**32 + bucket[cand], np.flatnonzero(held >= 0) * 2**32 + held[held >= 0]]
         )
-        hot = cand | np.isin(b.vc * 2**32 + bucket, keys)
+        hot = cand.copy()
+        hot[rows] |= np.isin(b.vc[rows] * 2**32 + bucket[rows], keys)
         return hot & ~self._alone(b, cand, bucket)
 
     def _alone(self, b: FixBatch, cand: npt.NDArray[np.bool_], bucket: I64) -> Bool:
