@@ -90,10 +90,13 @@ def bench_geofence(scale: float) -> dict[str, Any]:
 def _naive_contains(zs: Any) -> Any:
     """The naive peer's geofence: every polygon zone tested against each point in turn
     (prepared shapely geometries), with the same answers as ``ZoneSet.contains``."""
+    import shapely
     from shapely.geometry import Point
 
     inner = [(i, z.geometry) for i, z in enumerate(zs.zones) if not z.is_line]
-    buffered = list(zip(zs._poly_idx.tolist(), [g for g, _ in zs._outer_geoms], strict=True))
+    buffered = list(zip(zs._poly_idx.tolist(), zs._outer_geoms, strict=True))
+    for _, g in inner + buffered:
+        shapely.prepare(g)
 
     def contains(lon: Any, lat: Any, outer: bool = False) -> tuple[Any, Any]:
         pi: list[int] = []

@@ -19,7 +19,8 @@ cells at most one apart, in a cell not within two cells of a line, cannot cross 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,7 @@ import shapely
 from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["CellCover", "LineBand"]
+__all__ = ["CellCover", "CellVerdicts", "LineBand"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -48,15 +49,27 @@ class _Grid:
         self.nx = int(np.floor((x1 - self.x0) / cell)) + 1 + pad
         self.ny = int(np.floor((y1 - self.y0) / cell)) + 1 + pad
 
+    def floors(self, x: F64, y: F64) -> tuple[F64, F64]:
+        """Cell column and row of each point as floats, unbounded (NaN for NaN)."""
+        with np.errstate(invalid="ignore"):
+            return np.floor((x - self.x0) / self.cell), np.floor((y - self.y0) / self.cell)
+
     def ij(self, x: F64, y: F64) -> tuple[I64, I64, Bool]:
         """Cell column and row of each point, and whether it falls on the grid."""
+        return self._bounded(*self.floors(x, y))
+
+    def _bounded(self, fi: F64, fj: F64) -> tuple[I64, I64, Bool]:
         with np.errstate(invalid="ignore"):
-            fi = np.floor((x - self.x0) / self.cell)
-            fj = np.floor((y - self.y0) / self.cell)
             ok = (fi >= 0) & (fi < self.nx) & (fj >= 0) & (fj < self.ny)
         i = np.where(ok, fi, 0).astype(np.int64)
         j = np.where(ok, fj, 0).astype(np.int64)
         return i, j, ok
+
+    def cell_id_of(self, x: float, y: float) -> int | None:
+        """``cell_id`` for one point, in plain Python (same arithmetic); None off the grid."""
+        i = math.floor((x - self.x0) / self.cell)
+        j = math.floor((y - self.y0) / self.cell)
+        return i * self.ny + j if 0 <= i < self.nx and 0 <= j < self.ny else None
 
     def cell_id(self, x: F64, y: F64) -> tuple[I64, Bool]:
         """Flat cell id of each point (0 off the grid), and whether it falls on the grid."""
@@ -201,13 +214,41 @@ class LineBand:
         if self.empty:
             return np.zeros(x0.size, dtype=bool)
         grid = self._grid
-        ia, ja, oka = grid.ij(x0, y0)
-        ib, jb, okb = grid.ij(x1, y1)
+        fa, ga = grid.floors(x0, y0)
+        fb, gb = grid.floors(x1, y1)
         with np.errstate(invalid="ignore"):
-            fa = np.floor((x0 - grid.x0) / grid.cell)
-            fb = np.floor((x1 - grid.x0) / grid.cell)
-            ga = np.floor((y0 - grid.y0) / grid.cell)
-            gb = np.floor((y1 - grid.y0) / grid.cell)
             long = ~((np.abs(fa - fb) <= 1) & (np.abs(ga - gb) <= 1))
+        ia, ja, oka = grid._bounded(fa, ga)
+        ib, jb, okb = grid._bounded(fb, gb)
         near = (oka & self._band[ia, ja]) | (okb & self._band[ib, jb])
         return long | near
+
+
+class CellVerdicts:
+    """A yes/no fact about whole grid cells ("no port within reach of any point in it"),
+    decided by ``decide`` (cell ids -> bools) the first time a point falls in a cell, then
+    remembered. Points off the grid are never sure."""
+
+    def __init__(self, grid: _Grid, decide: Callable[[I64], Bool]) -> None:
+        self.grid = grid
+        self._decide = decide
+        self._state = np.zeros(grid.nx * grid.ny, dtype=np.int8)  # 0 open, 1 sure, 2 not
+
+    def sure(self, x: F64, y: F64) -> Bool:
+        """Points whose cell's verdict is yes (deciding the cells seen for the first time)."""
+        cid, ok = self.grid.cell_id(x, y)
+        state = np.where(ok, self._state[cid], 2)
+        new = np.unique(cid[state == 0])
+        if new.size:
+            self._state[new] = np.where(self._decide(new), 1, 2)
+            state = np.where(ok, self._state[cid], 2)
+        return state == 1
+
+    def count_sure(self) -> int:
+        """How many cells were decided yes so far."""
+        return int((self._state == 1).sum())
+
+    def known_sure(self, x: float, y: float) -> bool:
+        """One point, in plain Python: yes only when its cell was already decided yes."""
+        cid = self.grid.cell_id_of(x, y)
+        return cid is not None and self._state[cid] == 1

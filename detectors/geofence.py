@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from detectors.cellcover import CellCover, LineBand
+from detectors.cellcover import CellCover, CellVerdicts, LineBand
 from detectors.projection import buffer_m, to_metric, to_metric_xy
 from detectors.zones import Zone
 
@@ -85,7 +85,7 @@ class ZoneSet:
         self.index_of = {z.id: i for i, z in enumerate(zones)}
         self.hysteresis_m = hysteresis_m
         self._near_memo: dict[tuple[float, float, float], bool] = {}
-        self._port_memo: dict[float, npt.NDArray[np.int8]] = {}
+        self._no_port_cells: dict[float, CellVerdicts] = {}  # per near_port distance
         self._poly_idx = np.array([i for i, z in enumerate(zones) if not z.is_line], dtype=np.int64)
         self._line_idx = np.array([i for i, z in enumerate(zones) if z.is_line], dtype=np.int64)
         for i in self._poly_idx:
@@ -125,25 +125,19 @@ class ZoneSet:
 
     @cached_property
     def _inner_cover(self) -> CellCover:
-        return CellCover([g for g, _ in self._poly_geoms])
+        return CellCover([self.zones[i].geometry for i in self._poly_idx])
 
     @cached_property
     def _outer_cover(self) -> CellCover:
-        return CellCover([g for g, _ in self._outer_geoms])
+        return CellCover(self._outer_geoms)
 
     @cached_property
-    def _poly_geoms(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
-        return [(self.zones[i].geometry, self.zones[i].geometry.bounds) for i in self._poly_idx]
-
-    @cached_property
-    def _outer_geoms(self) -> list[tuple[BaseGeometry, tuple[float, float, float, float]]]:
-        # Exit hysteresis: a vessel leaves a zone only once it is this far outside it.
-        out = []
-        for i in self._poly_idx:
-            g = buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2)
-            shapely.prepare(g)
-            out.append((g, g.bounds))
-        return out
+    def _outer_geoms(self) -> list[BaseGeometry]:
+        """The polygon zones buffered by the exit hysteresis: a vessel leaves a zone only
+        once it is this far outside it."""
+        return [
+            buffer_m(self.zones[i].geometry, self.hysteresis_m, quad_segs=2) for i in self._poly_idx
+        ]
 
     def dist_shore_m(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> F64:
         """Signed metric distance to the coastline: > 0 at sea, < 0 inland, NaN off coverage.
@@ -197,31 +191,26 @@ class ZoneSet:
 
     def _surely_far(self, lon: F64, lat: F64) -> npt.NDArray[np.bool_]:
         """Points whose whole grid cell lies more than FINE_SHORE_M from the coast points, so
-        the fine tree would find nothing. Decided once per cell, from its centre: the
-        distance to the nearest coast point changes by at most the centre-to-corner distance
-        within the cell. Exact: the fine tree's answer for these points is always 'none'."""
+        the fine tree would find nothing (exact: its answer for them is always 'none')."""
+        return self._far_cells.sure(lon, lat)
+
+    @cached_property
+    def _far_cells(self) -> CellVerdicts:
         grid = self._land_cover.grid
-        cid, ok = grid.cell_id(lon, lat)
-        memo = self._far_memo  # per cell: 0 not decided yet, 1 surely far, 2 not
-        state = np.where(ok, memo[cid], 2)
-        new = np.unique(cid[state == 0])
-        if new.size:
-            x0, y0, x1, y1 = grid.corners(new)
+
+        def decide(cells: I64) -> npt.NDArray[np.bool_]:
+            # from the centre: the distance to the nearest coast point changes by at most
+            # the centre-to-corner distance within the cell
+            x0, y0, x1, y1 = grid.corners(cells)
             cx, cy = to_metric_xy((x0 + x1) / 2, (y0 + y1) / 2)
-            reach = np.zeros(new.size)
+            reach = np.zeros(cells.size)
             for kx, ky in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
                 mx, my = to_metric_xy(kx, ky)
                 reach = np.maximum(reach, np.hypot(mx - cx, my - cy))
-            tree = self._coast_index[0]
-            d = tree.query(np.column_stack([cx, cy]))[0]
-            memo[new] = np.where(d > FINE_SHORE_M + reach * 1.01 + 1.0, 1, 2)
-            state = np.where(ok, memo[cid], 2)
-        return state == 1
+            d = self._coast_index[0].query(np.column_stack([cx, cy]))[0]
+            return np.asarray(d > FINE_SHORE_M + reach * 1.01 + 1.0)
 
-    @cached_property
-    def _far_memo(self) -> npt.NDArray[np.int8]:
-        g = self._land_cover.grid
-        return np.zeros(g.nx * g.ny, dtype=np.int8)
+        return CellVerdicts(grid, decide)
 
     @cached_property
     def _land_cover(self) -> CellCover:
@@ -304,13 +293,9 @@ class ZoneSet:
         got = self._near_memo.get((lon, lat, dist_m))
         if got is not None:
             return got
-        memo = self._port_memo.get(dist_m)
-        if memo is not None:  # the cell's verdict, in plain Python (as _surely_no_port)
-            g = self._land_cover.grid
-            i = math.floor((lon - g.x0) / g.cell)
-            j = math.floor((lat - g.y0) / g.cell)
-            if 0 <= i < g.nx and 0 <= j < g.ny and memo[i * g.ny + j] == 1:
-                return False
+        cells = self._no_port_cells.get(dist_m)
+        if cells is not None and cells.known_sure(lon, lat):
+            return False
         return bool(self.near_port_many([lon], [lat], dist_m)[0])
 
     def near_port_many(
@@ -343,29 +328,28 @@ class ZoneSet:
         return out
 
     def _surely_no_port(self, lon: F64, lat: F64, dist_m: float) -> npt.NDArray[np.bool_]:
-        """Points whose whole grid cell is beyond ``near_port``'s reach of every port, decided
-        once per cell: no port within the reach of the cell's highest latitude plus the
-        cell's half diagonal (in degrees) of its centre. Exact: near_port is False there."""
+        """Points whose whole grid cell is beyond ``near_port``'s reach of every port (exact:
+        near_port is False there)."""
         if self.land is None:
             return np.zeros(lon.size, dtype=bool)
-        grid = self._land_cover.grid
-        memo = self._port_memo.get(dist_m)
-        if memo is None:
-            memo = self._port_memo[dist_m] = np.zeros(grid.nx * grid.ny, dtype=np.int8)
-        cid, ok = grid.cell_id(lon, lat)
-        state = np.where(ok, memo[cid], 2)
-        new = np.unique(cid[state == 0])
-        if new.size:
-            x0, y0, x1, y1 = grid.corners(new)
-            top = np.minimum(np.maximum(np.abs(y0), np.abs(y1)), 89.0)
-            reach = dist_m / (111_320.0 * np.maximum(0.2, np.cos(np.radians(top))))
-            reach = reach * 1.0001 + math.hypot(grid.cell, grid.cell) / 2 + 1e-9
-            centres = shapely.points((x0 + x1) / 2, (y0 + y1) / 2)
-            near = np.zeros(new.size, dtype=bool)
-            near[self._port_tree[0].query(centres, predicate="dwithin", distance=reach)[0]] = True
-            memo[new] = np.where(near, 2, 1)
-            state = np.where(ok, memo[cid], 2)
-        return state == 1
+        cells = self._no_port_cells.get(dist_m)
+        if cells is None:
+            grid = self._land_cover.grid
+
+            def decide(new: I64) -> npt.NDArray[np.bool_]:
+                # no port within the reach at the cell's highest latitude plus the cell's
+                # half diagonal (in degrees) of its centre
+                x0, y0, x1, y1 = grid.corners(new)
+                top = np.minimum(np.maximum(np.abs(y0), np.abs(y1)), 89.0)
+                reach = dist_m / (111_320.0 * np.maximum(0.2, np.cos(np.radians(top))))
+                reach = reach * 1.0001 + math.hypot(grid.cell, grid.cell) / 2 + 1e-9
+                centres = shapely.points((x0 + x1) / 2, (y0 + y1) / 2)
+                none = np.ones(new.size, dtype=bool)
+                none[self._port_tree[0].query(centres, "dwithin", distance=reach)[0]] = False
+                return none
+
+            cells = self._no_port_cells[dist_m] = CellVerdicts(grid, decide)
+        return cells.sure(lon, lat)
 
     def any_kind(self, zone_ids: tuple[str, ...] | list[str], kinds: frozenset[str]) -> bool:
         """Whether any of these zone ids is of one of ``kinds``."""

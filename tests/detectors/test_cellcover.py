@@ -139,7 +139,7 @@ def test_dist_shore_skips_the_fine_tree_only_where_useless(zs) -> None:  # type:
     far = ~np.isfinite(want)
     want[far] = coarse.query(xy[far])[0]
     water = got == 0.0  # canals count as water at the shore
-    assert (zs._far_memo == 1).sum() > 1000 and far.sum() > 10_000
+    assert zs._far_cells.count_sure() > 1000 and far.sum() > 10_000
     assert np.array_equal(np.abs(got[~water]), want[~water])
 
 
@@ -156,7 +156,7 @@ def test_near_port_rules_out_whole_cells_exactly(zs) -> None:  # type: ignore[no
     deg = 10_000.0 / (111_320.0 * np.maximum(0.2, np.cos(np.radians(lat))))
     want = np.zeros(lon.size, dtype=bool)
     want[tree.query(shapely.points(lon, lat), predicate="dwithin", distance=deg)[0]] = True
-    assert want.sum() > 5000 and (zs._port_memo[10_000.0] == 1).sum() > 1000
+    assert want.sum() > 5000 and zs._no_port_cells[10_000.0].count_sure() > 1000
     assert np.array_equal(got, want)
     tail = zip(lon[-500:].tolist(), lat[-500:].tolist(), strict=True)
     assert [zs.near_port(x, y, 10_000.0) for x, y in tail] == want[-500:].tolist()
