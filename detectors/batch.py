@@ -71,6 +71,8 @@ class FixBatch:
     # The shared view (cross-vessel state) when the batch runs against a local one whose
     # whole content a detector may read (``SharedView.bucket_points``); None otherwise.
     shared: Any = None
+    # What a detector's hot_rows planned, for its quiet_rows of the same batch (by key).
+    plans: dict[Any, Any] = field(default_factory=dict)
     _kind_cache: dict[Any, Any] = field(default_factory=dict)
 
     @property
@@ -150,26 +152,19 @@ class FixBatch:
 
     def first(self, mask: Bool) -> Bool:
         """Only each vessel's first True row (within the batch)."""
-        if not mask.any():
-            return mask
-        ff = self.from_first(mask)
-        order, gid = self._groups
-        before = np.zeros(self.n, dtype=bool)  # True where an earlier row of the vessel is
-        fs = ff[order]
-        prev_same = np.r_[False, gid[1:] == gid[:-1]]
-        before[order[1:]] = fs[:-1] & prev_same[1:]
-        return mask & ~before
+        return mask & (self._running_count(mask) == 1) if mask.any() else mask
 
     def from_first(self, mask: Bool) -> Bool:
         """True from each vessel's first True row onward (within the batch)."""
-        if not mask.any():
-            return mask
+        return self._running_count(mask) > 0 if mask.any() else mask
+
+    def _running_count(self, mask: Bool) -> I64:
+        """Per row, how many True rows its vessel has up to and including it."""
         order, gid = self._groups
         m = mask[order].astype(np.int64)
         cs = np.cumsum(m)
         first_of_group = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
         before = (cs - m)[first_of_group]
-        res = (cs - before[gid]) > 0
-        out = np.empty(self.n, dtype=bool)
-        out[order] = res
+        out = np.empty(self.n, dtype=np.int64)
+        out[order] = cs - before[gid]
         return out

@@ -103,10 +103,8 @@ class EncounterDetector(Detector):
         rows = np.flatnonzero(elig)
         if rows.size == 0:
             return alone
-        b._kind_cache[(self.name, "eligible")] = elig.tolist()
-        b._kind_cache[(self.name, "vessels")] = {
-            b.states[c].vessel for c in set(b.vc[rows].tolist())
-        }
+        b.plans[(self.name, "eligible")] = elig.tolist()
+        b.plans[(self.name, "vessels")] = {b.states[c].vessel for c in set(b.vc[rows].tolist())}
         codes = {s.vessel: i for i, s in enumerate(b.states)}
         reach_m = p.max_dist_m * 1.05 + 10.0  # margin over the plane's rounding
         for k in np.unique(bucket[rows]).tolist():
@@ -139,8 +137,8 @@ class EncounterDetector(Detector):
         return alone
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
-        elig = b._kind_cache.get((self.name, "eligible"))
-        if elig is None or vs.vessel not in b._kind_cache[(self.name, "vessels")]:
+        elig = b.plans.get((self.name, "eligible"))
+        if elig is None or vs.vessel not in b.plans[(self.name, "vessels")]:
             return
         last: dict[int, int] = {}  # bucket -> its last eligible row: later puts overwrite
         ts = b.ts_list
