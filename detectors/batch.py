@@ -28,10 +28,12 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 
-def prev_in_group(codes: I64) -> I64:
+def prev_in_group(codes: I64, order: I64 | None = None) -> I64:
     """For each row, the index of the previous row with the same code (rows are in event-time
-    order), or -1 for the first row of its code."""
-    order = np.argsort(codes, kind="stable")
+    order), or -1 for the first row of its code. ``order``: the rows stably sorted by code,
+    when the caller has it already."""
+    if order is None:
+        order = np.argsort(codes, kind="stable")
     cs = codes[order]
     same = cs[1:] == cs[:-1]
     prev = np.full(codes.size, -1, dtype=np.int64)
@@ -71,6 +73,8 @@ class FixBatch:
     # The shared view (cross-vessel state) when the batch runs against a local one whose
     # whole content a detector may read (``SharedView.bucket_points``); None otherwise.
     shared: Any = None
+    # The rows stably sorted by vessel, when the pipeline has it already (else computed).
+    vessel_order: I64 | None = None
     # What a detector's hot_rows planned, for its quiet_rows of the same batch (by key).
     plans: dict[Any, Any] = field(default_factory=dict)
     _kind_cache: dict[Any, Any] = field(default_factory=dict)
@@ -109,7 +113,9 @@ class FixBatch:
 
     @cached_property
     def _groups(self) -> tuple[I64, I64]:
-        order = np.argsort(self.vc, kind="stable")
+        order = self.vessel_order
+        if order is None:
+            order = np.argsort(self.vc, kind="stable")
         cs = self.vc[order]
         start = np.ones(cs.size, dtype=bool)
         start[1:] = cs[1:] != cs[:-1]

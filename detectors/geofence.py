@@ -109,7 +109,8 @@ class ZoneSet:
     def contains(
         self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False
     ) -> tuple[I64, I64]:
-        """(point index, zone index) pairs of polygon zones containing each point.
+        """(point index, zone index) pairs of polygon zones containing each point, sorted by
+        point, then zone.
 
         A grid cover (``CellCover``) answers points away from every zone edge by table
         lookup; the rest go to shapely's vectorised ``contains_xy`` on the prepared polygon.

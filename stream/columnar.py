@@ -156,7 +156,8 @@ def run_columnar(
     pos: list[Position] = [p_all[i] for i in used.tolist()]
     rec_of: list[int] = [pidx_all[i] for i in used.tolist()]
     vc, ts, lat, lon = vc_all[used], ts_all[used], lat_all[used], lon_all[used]
-    prev = prev_in_group(vc)
+    order = np.argsort(vc, kind="stable")  # each vessel's rows, in time order
+    prev = prev_in_group(vc, order)
     first = prev < 0
     has_prev = ~first | has_last[vc]
     pts = np.where(first, l_ts[vc], ts[prev])
@@ -189,6 +190,7 @@ def run_columnar(
     )
     b = FixBatch(
         shared=pl.ctx.shared,
+        vessel_order=order,
         zones=zs,
         states=st_list,
         vc=vc,
@@ -219,16 +221,14 @@ def run_columnar(
     quiet_dets = [d for d, q in zip(dets, quiet, strict=True) if q]
     qi = {d: j for j, d in enumerate(quiet_dets)}
 
-    # Zone lists per row, for the hot rows only (CSR over the (point, zone) pairs).
+    # Zone lists per row, for the hot rows only (CSR over the (point, zone) pairs, which
+    # come sorted by point).
     zid = [z.id for z in zs.zones]
-    in_order = np.argsort(geo.inner_pt, kind="stable")
-    in_pts, in_z = geo.inner_pt[in_order], geo.inner_zone[in_order].tolist()
-    out_order = np.argsort(geo.outer_pt, kind="stable")
-    out_pts, out_z = geo.outer_pt[out_order], geo.outer_zone[out_order].tolist()
-
+    in_z: list[int] = geo.inner_zone.tolist()
+    out_z: list[int] = geo.outer_zone.tolist()
     rows_n = np.arange(n + 1)
-    in_ptr: list[int] = np.searchsorted(in_pts, rows_n).tolist()
-    out_ptr: list[int] = np.searchsorted(out_pts, rows_n).tolist()
+    in_ptr: list[int] = np.searchsorted(geo.inner_pt, rows_n).tolist()
+    out_ptr: list[int] = np.searchsorted(geo.outer_pt, rows_n).tolist()
 
     def zone_ids(ptr: list[int], zlist: list[int], u: int) -> tuple[str, ...]:
         return tuple([zid[z] for z in zlist[ptr[u] : ptr[u + 1]]])
@@ -260,7 +260,6 @@ def run_columnar(
         }
 
     # Each vessel's rows in time order, and how far its state has been brought.
-    order = np.argsort(vc, kind="stable")
     order_l: list[int] = order.tolist()
     vs_sorted = vc[order]
     starts = np.flatnonzero(np.r_[True, vs_sorted[1:] != vs_sorted[:-1]]) if n else order
