@@ -20,6 +20,7 @@ from detectors.base import Context, Detector, Fix, VesselState
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
 from stream.columnar import MIN_DT_FOR_DERIVED_S, record_fix, run_columnar, zone_transitions
+from stream.gcpause import gc_paused
 from stream.models import Alert, Position, StaticData
 from stream.state.base import StateStore
 
@@ -75,13 +76,14 @@ class Pipeline:
         recs = sorted(records, key=lambda r: r.ts_ms)
         alerts: list[Alert] = []
         if recs:
-            # Event-time TTLs (memory backend) count from the newest time of this batch.
-            self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
-            states = self._load({r.vessel for r in recs})
-            run = run_columnar if self.fast else Pipeline._run
-            alerts.extend(run(self, recs, states))
-            self._save(states)
-            alerts.extend(self.advance(recs[-1].ts_ms))
+            with gc_paused():  # a batch's work is acyclic (see stream/gcpause.py)
+                # Event-time TTLs (memory backend) count from the newest time of this batch.
+                self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
+                states = self._load({r.vessel for r in recs})
+                run = run_columnar if self.fast else Pipeline._run
+                alerts.extend(run(self, recs, states))
+                self._save(states)
+                alerts.extend(self.advance(recs[-1].ts_ms))
         return alerts
 
     def advance(self, watermark_ms: int) -> list[Alert]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from stream.decode.common import Record, Rejected
+from stream.gcpause import gc_paused
 from stream.pipeline import Pipeline
 from stream.progress import Progress
 from stream.sinks import Sink
@@ -80,14 +81,15 @@ def load_records(
         src = FileSource(p, fmt)
         prog = Progress(f"reading {Path(p).name}")
         n0 = len(records)
-        for item in src:
-            if isinstance(item, Rejected):
-                s.rejected[item.reason] += 1
-                if on_reject:
-                    on_reject(item, str(p))
-            else:
-                records.append(item)
-            prog(len(records))
+        with gc_paused():  # millions of acyclic records (see stream/gcpause.py)
+            for item in src:
+                if isinstance(item, Rejected):
+                    s.rejected[item.reason] += 1
+                    if on_reject:
+                        on_reject(item, str(p))
+                else:
+                    records.append(item)
+                prog(len(records))
         prog.done()
         s.read += src.counts["read"]
         s.accepted += src.counts["accepted"]

@@ -1,0 +1,29 @@
+"""Pause Python's cyclic garbage collector around bulk, acyclic work.
+
+Decoding a recording builds millions of small records, and a pipeline batch builds lists of
+hundreds of thousands of items; none of them form reference cycles, so reference counting
+frees them all. The cyclic collector still runs every 700 allocations and walks every young
+container - lists of 200 k row indices included - and, as the records pile up, rescans the
+whole heap: 10-20 % of replay time on the benchmark (bench/). Pausing it for the duration of
+such work and resuming afterwards collects any cycle later, as usual.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["gc_paused"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Disable the cyclic GC inside the block; restore its previous state on exit (nests)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
