@@ -236,7 +236,10 @@ class CellVerdicts:
 
     def sure(self, x: F64, y: F64) -> Bool:
         """Points whose cell's verdict is yes (deciding the cells seen for the first time)."""
-        cid, ok = self.grid.cell_id(x, y)
+        return self.sure_at(*self.grid.cell_id(x, y))
+
+    def sure_at(self, cid: I64, ok: Bool) -> Bool:
+        """``sure`` for points given by their cells (``_Grid.cell_id``)."""
         state = np.where(ok, self._state[cid], 2)
         new = np.unique(cid[state == 0])
         if new.size:

@@ -126,21 +126,35 @@ def test_zoneset_crossings_unchanged_by_the_band(zs) -> None:  # type: ignore[no
     assert changed <= {c.segment for c in got}
 
 
-def test_dist_shore_skips_the_fine_tree_only_where_useless(zs) -> None:  # type: ignore[no-untyped-def]
+def test_dist_shore_is_exact_near_the_coast_and_per_cell_far_out(zs) -> None:  # type: ignore[no-untyped-def]
     from detectors.projection import to_metric_xy
 
     rng = np.random.default_rng(13)
     lon = np.r_[rng.uniform(-6, 37, 40_000), rng.uniform(22, 29, 40_000)]
     lat = np.r_[rng.uniform(30, 46.5, 40_000), rng.uniform(34.5, 41, 40_000)]
     got = zs.dist_shore_m(lon, lat)
-    fine, coarse = zs._coast_index
+    fine = zs._coast_index[0]
     xy = np.column_stack(to_metric_xy(lon, lat))
-    want = fine.query(xy, distance_upper_bound=20_000.0)[0]
-    far = ~np.isfinite(want)
-    want[far] = coarse.query(xy[far])[0]
+    exact = fine.query(xy)[0]
+    within = exact <= 20_000.0
     water = got == 0.0  # canals count as water at the shore
-    assert zs._far_cells.count_sure() > 1000 and far.sum() > 10_000
-    assert np.array_equal(np.abs(got[~water]), want[~water])
+    # within 20 km of the coast: the fine tree's own answer at the point
+    m = within & ~water
+    assert m.sum() > 10_000
+    assert np.array_equal(np.abs(got[m]), exact[m])
+    # beyond: the answer at the cell centre (or the coarse tree), never more than a cell
+    # half-diagonal (1.5 km) plus the coarse tree's spacing off
+    cells = zs._far_cells
+    cid, on = cells.grid.cell_id(lon, lat)
+    far_cell = cells.sure_at(cid, on)
+    assert cells.count_sure() > 1000 and far_cell.sum() > 10_000
+    assert not (far_cell & within).any()
+    x0, y0, x1, y1 = cells.grid.corners(cid[far_cell])
+    cx, cy = to_metric_xy((x0 + x1) / 2, (y0 + y1) / 2)
+    centre = fine.query(np.column_stack([cx, cy]))[0]
+    assert np.allclose(np.abs(got[far_cell])[~water[far_cell]], centre[~water[far_cell]], rtol=1e-6)
+    out = ~within & ~water
+    assert np.abs(np.abs(got[out]) - exact[out]).max() < 2_600.0
 
 
 def test_near_port_rules_out_whole_cells_exactly(zs) -> None:  # type: ignore[no-untyped-def]
