@@ -8,17 +8,18 @@ from typing import Any
 import orjson
 
 from stream.decode.common import (
+    COG_NA,
     LAT_NA,
     LON_NA,
     MAX_RECORD_BYTES,
+    SOG_NA,
     Record,
     Rejected,
-    available_motion,
     build_records,
 )
 from stream.errors import DecodeError
 from stream.models import Position
-from stream.timeutil import parse_ts_ms
+from stream.timeutil import MAX_TS_MS, MIN_TS_MS
 
 __all__ = ["JSON_ALIASES", "decode_json_obj", "decode_json_record"]
 
@@ -81,13 +82,15 @@ _MMSI_KEYS = ("mmsi", "MMSI")
 
 
 _PLAIN_KEYS = frozenset({"mmsi", "ts", "ts_ms", "lat", "lon", "sog", "cog", "heading"})
+_INF = math.inf
 
 
-def _num_or_none(v: Any) -> float | bool | None:
-    """A finite number as float, None for null, False when the general path must decide."""
+def _motion(v: Any) -> float | bool | None:
+    """A motion value: finite number -> float, null -> None, anything else -> False (the
+    general path decides)."""
     t = type(v)
     if t is float:
-        return v if math.isfinite(v) else False
+        return v if -_INF < v < _INF else False
     if t is int:
         return float(v)
     return None if v is None else False
@@ -96,41 +99,60 @@ def _num_or_none(v: Any) -> float | bool | None:
 def _plain_position(obj: dict[str, Any]) -> list[Record] | None:
     """The common record - numeric mmsi, time, position and motion, nothing else, every value
     clean - decoded directly. None hands anything else (or any doubt) to the general path,
-    which gives the same result for what this accepts."""
-    if not obj.keys() <= _PLAIN_KEYS or ("ts" in obj and "ts_ms" in obj):
+    which gives the same result for what this accepts (tested on both)."""
+    if not obj.keys() <= _PLAIN_KEYS:
         return None
     mmsi = obj.get("mmsi")
-    if type(mmsi) is not int or not 0 < mmsi < 2**30:
+    if type(mmsi) is not int or not 0 < mmsi < 1073741824:  # 2**30
         return None
-    ts = obj["ts"] if "ts" in obj else obj.get("ts_ms")
-    if type(ts) not in (int, float):
+    if "ts" in obj:
+        if "ts_ms" in obj:
+            return None
+        ts = obj["ts"]
+    else:
+        ts = obj.get("ts_ms")
+    if type(ts) is int:
+        ts = float(ts)
+    elif type(ts) is not float:
         return None
-    try:
-        ts_ms = parse_ts_ms(ts)
-    except ValueError:
+    # parse_ts_ms for a number: magnitude tells seconds, milliseconds or microseconds
+    ax = abs(ts)
+    if ax < 1e11:
+        ts_ms = int(round(ts * 1000))
+    elif ax < 1e14:
+        ts_ms = int(round(ts))
+    elif ax < _INF:
+        ts_ms = int(round(ts / 1000))
+    else:
         return None
-    lat = _num_or_none(obj.get("lat"))
-    lon = _num_or_none(obj.get("lon"))
-    if not isinstance(lat, float) or not isinstance(lon, float):
+    if not MIN_TS_MS <= ts_ms <= MAX_TS_MS:
         return None
-    if lat == LAT_NA or lon == LON_NA or not -90.0 <= lat <= 90.0 or not -180.0 <= lon <= 180.0:
+    lat = obj.get("lat")
+    lon = obj.get("lon")
+    if type(lat) is not float:
+        if type(lat) is not int:
+            return None
+        lat = float(lat)
+    if type(lon) is not float:
+        if type(lon) is not int:
+            return None
+        lon = float(lon)
+    # NaN and infinities fail these too
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or lat == LAT_NA or lon == LON_NA:
         return None
-    sog, cog, hdg = (_num_or_none(obj.get(k)) for k in ("sog", "cog", "heading"))
+    sog = _motion(obj.get("sog"))
+    cog = _motion(obj.get("cog"))
+    hdg = _motion(obj.get("heading"))
     if sog is False or cog is False or hdg is False:
         return None
-    sog, cog, hdg = available_motion(sog, cog, hdg)
-    return [
-        Position(
-            vessel=str(mmsi),
-            ts_ms=ts_ms,
-            lat=lat,
-            lon=lon,
-            mmsi=mmsi,
-            sog_kn=sog,
-            cog_deg=cog,
-            heading_deg=hdg,
-        )
-    ]
+    # available_motion, inline: AIS 'not available' values and impossible ones -> None
+    if sog is not None and not 0.0 <= sog < SOG_NA:
+        sog = None
+    if cog is not None and not 0.0 <= cog < COG_NA:
+        cog = None
+    if hdg is not None and not 0.0 <= hdg < 360.0:
+        hdg = None
+    return [Position(str(mmsi), ts_ms, lat, lon, mmsi, sog, cog, hdg)]
 
 
 def decode_json_obj(obj: Any) -> list[Record]:
