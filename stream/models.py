@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "SEVERITIES",
@@ -27,12 +26,15 @@ def severity_rank(severity: str) -> int:
         return 0
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """One vessel position report.
 
     ``vessel`` is the vessel key (the MMSI as a string when the feed has one, otherwise the
     feed's own id); ``mmsi`` is set only when the id is a plausible 9-digit MMSI.
+
+    A NamedTuple rather than a frozen dataclass: equally typed and immutable, and built
+    three to four times faster - decoders make one per record, millions per replay (bench/).
+    Copy with changes by ``p._replace(lat=...)``.
     """
 
     vessel: str
@@ -49,7 +51,7 @@ class Position:
     derived_motion: bool = False  # sog/cog computed from consecutive fixes
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return {k: v for k, v in self._asdict().items() if v is not None}
 
 
 @dataclass(frozen=True, slots=True)

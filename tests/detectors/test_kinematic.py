@@ -1,11 +1,9 @@
-from dataclasses import replace
-
 from tests.builders import T0, line, run, types
 
 
 def test_jump_and_return_is_kinematic_anomaly() -> None:
     trk = line("247000001", 14.5, 35.45, 90, 10, 90, dt_s=60)
-    jumped = replace(trk[30], lat=trk[30].lat + 0.5)  # 30 nm north for one fix
+    jumped = trk[30]._replace(lat=trk[30].lat + 0.5)  # 30 nm north for one fix
     alerts = run([*trk[:30], jumped, *trk[31:]])
     assert types(alerts) == ["kinematic_anomaly"]
     a = alerts[0]
@@ -33,12 +31,12 @@ def test_two_transmitters_one_mmsi_is_duplicate_identity() -> None:
 
 def test_gps_noise_and_duplicates_are_not_anomalies() -> None:
     trk = line("247000001", 14.5, 35.45, 90, 10, 60, dt_s=10)
-    noisy = [replace(p, lat=p.lat + (0.002 if i % 2 else -0.002)) for i, p in enumerate(trk)]
+    noisy = [p._replace(lat=p.lat + (0.002 if i % 2 else -0.002)) for i, p in enumerate(trk)]
     dup = noisy + noisy[10:20]  # duplicated messages
     assert run(dup) == []
 
 
 def test_minute_resolution_timestamps_with_identical_times_are_fine() -> None:
     trk = line("247000001", 14.5, 35.45, 90, 25, 30, dt_s=60)
-    same_minute = [replace(p, ts_ms=p.ts_ms - p.ts_ms % 120_000) for p in trk]
+    same_minute = [p._replace(ts_ms=p.ts_ms - p.ts_ms % 120_000) for p in trk]
     assert run(same_minute) == []

@@ -1,11 +1,9 @@
-from dataclasses import replace
-
 from tests.builders import line, run, types
 
 
 def test_fix_well_inland_alerts_once() -> None:
     trk = line("237000001", 23.3, 37.6, 0, 0.0, 10, dt_s=60)  # at sea in the Saronic Gulf
-    inland = [replace(p, lat=38.3, lon=22.9, sog_kn=0.0) for p in trk[5:]]  # mainland Greece
+    inland = [p._replace(lat=38.3, lon=22.9, sog_kn=0.0) for p in trk[5:]]  # mainland Greece
     alerts = run(trk[:5] + inland)
     on_land = [a for a in alerts if a.type == "position_on_land"]
     assert len(on_land) == 1 and on_land[0].evidence["inland_m"] > 5000

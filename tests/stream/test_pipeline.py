@@ -31,8 +31,6 @@ def test_late_and_duplicate_fixes_are_counted_not_used(pipeline: Pipeline) -> No
 
 
 def test_derived_speed_when_feed_has_none(pipeline: Pipeline) -> None:
-    from dataclasses import replace
-
     from detectors.base import Context, Detector, Fix, VesselState
 
     seen: list[Fix] = []
@@ -49,7 +47,7 @@ def test_derived_speed_when_feed_has_none(pipeline: Pipeline) -> None:
             return []
 
     pipeline.detectors = [Spy()]
-    trk = [replace(p, sog_kn=None, cog_deg=None) for p in line("247000001", 14.5, 35.45, 90, 12, 5)]
+    trk = [p._replace(sog_kn=None, cog_deg=None) for p in line("247000001", 14.5, 35.45, 90, 12, 5)]
     pipeline.process(trk)
     assert seen[0].sog_kn is None
     assert all(abs((f.sog_kn or 0) - 12) < 0.2 for f in seen[1:])
