@@ -94,7 +94,7 @@ class AisGapDetector(Detector):
             vs.for_detector(self.name),
             rows,
             None if sog != sog else sog,
-            b.dist_shore_list[r],
+            b.shore.one(r),
             b.in_kinds_list(PORT_KINDS, outer=True)[r],
             b.ts_list.__getitem__,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from detectors.base import VesselState
     from detectors.geofence import ZoneSet
 
-__all__ = ["FixBatch", "prev_in_group"]
+__all__ = ["FixBatch", "ShoreDistance", "prev_in_group"]
 
 Bool = npt.NDArray[np.bool_]
 F64 = npt.NDArray[np.float64]
@@ -41,14 +41,54 @@ def prev_in_group(codes: I64, order: I64 | None = None) -> I64:
     return prev
 
 
+class ShoreDistance:
+    """The signed distance to shore of a batch's rows (``ZoneSet.dist_shore_m``), computed
+    only for the rows someone asks about, each once: most detectors need it only for slow
+    or inland fixes, and the tree query is the costliest part of the geofence."""
+
+    def __init__(self, fn: Callable[[F64, F64], F64], lon: F64, lat: F64) -> None:
+        self._fn, self._lon, self._lat = fn, lon, lat
+        self._d = np.full(lon.size, np.nan)
+        self._done = np.zeros(lon.size, dtype=bool)
+
+    @classmethod
+    def known(cls, values: F64) -> ShoreDistance:
+        """Distances already computed for every row."""
+        sd = cls(lambda x, y: np.full(x.size, np.nan), values, values)
+        sd._d = np.asarray(values, dtype=np.float64)
+        sd._done[:] = True
+        return sd
+
+    def at(self, rows: I64) -> F64:
+        """The distances of these rows."""
+        todo = rows[~self._done[rows]]
+        if todo.size:
+            todo = np.unique(todo)
+            self._d[todo] = self._fn(self._lon[todo], self._lat[todo])
+            self._done[todo] = True
+        return self._d[rows]
+
+    def where(self, mask: Bool) -> F64:
+        """Every row's distance where ``mask`` holds, NaN elsewhere (compares False)."""
+        self.at(np.flatnonzero(mask))
+        return np.where(mask, self._d, np.nan)
+
+    def one(self, row: int) -> float:
+        """One row's distance (computed now unless asked for before: ask in bulk first)."""
+        if not self._done[row]:
+            self.at(np.array([row]))
+        return float(self._d[row])
+
+
 @dataclass
 class FixBatch:
     """The used positions of one batch, in event-time order (row ``k`` is the k-th fix).
 
     Per row: vessel code ``vc`` (index into ``states``), time, position, effective speed
     (reported, else derived; NaN unknown), motion since the previous fix of the same vessel
-    (NaN for a vessel's first fix ever), signed distance to shore, whether a boundary line was
-    crossed and whether the set of zones around the vessel changed.
+    (NaN for a vessel's first fix ever), signed distance to shore (computed on demand),
+    whether a boundary line was crossed and whether the set of zones around the vessel
+    changed.
     """
 
     zones: ZoneSet
@@ -61,7 +101,7 @@ class FixBatch:
     dt_s: F64
     dist_m: F64
     implied_kn: F64
-    dist_shore: F64
+    shore: ShoreDistance
     has_prev: Bool
     crossing: Bool
     zone_change: Bool
@@ -98,10 +138,6 @@ class FixBatch:
     @cached_property
     def sog_list(self) -> list[float]:
         return self.sog.tolist()
-
-    @cached_property
-    def dist_shore_list(self) -> list[float]:
-        return self.dist_shore.tolist()
 
     def in_kinds_list(self, kinds: frozenset[str], outer: bool = False) -> list[bool]:
         """``in_kinds`` as a Python list (cheap per-row lookups)."""

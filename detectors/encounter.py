@@ -66,7 +66,8 @@ class EncounterDetector(Detector):
         p = self.params
         # Eligible rows (the port test is left to on_fix: a superset), and rows in a bucket
         # where the vessel has an eligible fix to withdraw (earlier batch, or this one).
-        cand = (b.sog < p.max_speed_kn * 1.0001) & (b.dist_shore >= p.min_shore_m * 0.999)
+        slow = b.sog < p.max_speed_kn * 1.0001
+        cand = slow & (b.shore.where(slow) >= p.min_shore_m * 0.999)
         idx = np.flatnonzero(cand)
         if idx.size:  # one tree query for the batch; on_fix's own test reuses the answers
             cand[idx[b.zones.near_port_many(b.lon[idx], b.lat[idx], p.min_port_dist_m)]] = False
@@ -99,7 +100,7 @@ class EncounterDetector(Detector):
         if points is None or not cand.any():
             return alone
         with np.errstate(invalid="ignore"):  # exactly on_fix's test (NaN: not eligible)
-            elig = cand & (b.sog < p.max_speed_kn) & (b.dist_shore >= p.min_shore_m)
+            elig = cand & (b.sog < p.max_speed_kn) & (b.shore.where(cand) >= p.min_shore_m)
         rows = np.flatnonzero(elig)
         if rows.size == 0:
             return alone

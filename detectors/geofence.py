@@ -184,6 +184,17 @@ class ZoneSet:
                 out[cov[m[shapely.contains_xy(g, cx[m], cy[m])]]] = 0.0
         return out
 
+    def on_land(self, lon: F64, lat: F64) -> npt.NDArray[np.bool_]:
+        """Points inside the land polygon (where ``dist_shore_m`` may be negative)."""
+        out = np.zeros(lon.size, dtype=bool)
+        if self._land_box is None or lon.size == 0:
+            return out
+        x0, y0, x1, y1 = self._land_box
+        cov = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        if cov.size:
+            out[cov[self._land_cover.contains(lon[cov], lat[cov])[0]]] = True
+        return out
+
     @cached_property
     def _coast_index(self) -> tuple[Any, Any]:
         from scipy.spatial import cKDTree

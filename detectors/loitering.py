@@ -61,9 +61,8 @@ class LoiteringDetector(Detector):
         # No episode: one can only start on a slow fix away from ports; from the first such
         # fix on, every fix of the vessel matters.
         in_port = b.in_kinds(PORT_KINDS, outer=True)
-        start = (
-            (b.sog < p.max_speed_kn * 1.0001) & (b.dist_shore >= p.min_shore_m * 0.999) & ~in_port
-        )
+        slow = (b.sog < p.max_speed_kn * 1.0001) & ~in_port
+        start = slow & (b.shore.where(slow) >= p.min_shore_m * 0.999)
         # An episode running since an earlier batch: a fix that only extends it (slow, or of
         # unknown speed, near its centre, in time, away from ports and shore, no alert due)
         # is routine (quiet_rows); from the first other fix on, every fix matters.
@@ -76,16 +75,17 @@ class LoiteringDetector(Detector):
         t0 = np.array([e["t0"] if e else 0 for e in eps], dtype=np.int64)
         alerted = np.array([bool(e and e.get("alerted")) for e in eps], dtype=bool)
         v = b.vc
+        running = has[v]
         with np.errstate(invalid="ignore"):
             extends = (
-                (np.isnan(b.sog) | (b.sog < p.max_speed_kn * 0.9999))
+                running
+                & (np.isnan(b.sog) | (b.sog < p.max_speed_kn * 0.9999))
                 & (haversine_m_vec(c_lat[v], c_lon[v], b.lat, b.lon) < p.max_radius_m * 0.999)
                 & ~(b.dt_s > p.max_fix_gap_s * 0.999)
-                & (b.dist_shore >= p.min_shore_m * 1.001)
                 & ~in_port
                 & (alerted[v] | (b.ts - t0[v] < p.min_duration_s * 1000 - 1))
             )
-        running = has[v]
+            extends &= b.shore.where(extends) >= p.min_shore_m * 1.001
         return b.from_first(np.where(running, ~extends, start))
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:

@@ -38,7 +38,8 @@ class PositionOnLandDetector(Detector):
         return PositionOnLandParams()
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
-        inland = b.dist_shore < -self.params.min_inland_m * 0.999  # NaN compares False
+        land = b.zones.on_land(b.lon, b.lat)
+        inland = b.shore.where(land) < -self.params.min_inland_m * 0.999  # NaN compares False
         on = b.per_vessel(self.name, lambda st: bool(st.get("on")))
         return inland | b.from_first(inland) | on
 

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Detector, Fix, VesselState
-from detectors.batch import FixBatch, prev_in_group
+from detectors.batch import FixBatch, ShoreDistance, prev_in_group
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
 from stream.models import Alert, Position, StaticData
@@ -172,7 +172,9 @@ def run_columnar(
     with np.errstate(invalid="ignore"):
         sog = np.where(np.isnan(sog_rep) & (dt >= MIN_DT_FOR_DERIVED_S), implied, sog_rep)
 
-    geo = zs.lookup(lon, lat)
+    in_pt, in_zone = zs.contains(lon, lat)
+    out_pt, out_zone = zs.contains(lon, lat, outer=True)
+    shore = ShoreDistance(zs.dist_shore_m, lon, lat)
     seg = np.flatnonzero(has_prev)
     crossings: dict[int, list[Crossing]] = {}
     for cr in zs.crossings(plon[seg], plat[seg], lon[seg], lat[seg]):
@@ -181,8 +183,8 @@ def run_columnar(
     if crossings:
         crossing[list(crossings)] = True
     h = zone_hashes(zs)
-    sig_in = _signatures(n, geo.inner_pt, geo.inner_zone, h)
-    sig_out = _signatures(n, geo.outer_pt, geo.outer_zone, h)
+    sig_in = _signatures(n, in_pt, in_zone, h)
+    sig_out = _signatures(n, out_pt, out_zone, h)
     zone_change = (
         ~(~first | has_sig[vc])
         | (sig_in != np.where(first, s_in[vc], sig_in[prev]))
@@ -201,15 +203,15 @@ def run_columnar(
         dt_s=dt,
         dist_m=dist,
         implied_kn=implied,
-        dist_shore=geo.dist_shore_m,
+        shore=shore,
         has_prev=has_prev,
         crossing=crossing,
         zone_change=zone_change,
         mmsi_known=np.fromiter((p.mmsi is not None for p in pos), bool, n),
-        inner_pt=geo.inner_pt,
-        inner_zone=geo.inner_zone,
-        outer_pt=geo.outer_pt,
-        outer_zone=geo.outer_zone,
+        inner_pt=in_pt,
+        inner_zone=in_zone,
+        outer_pt=out_pt,
+        outer_zone=out_zone,
     )
 
     dets = pl.detectors
@@ -224,11 +226,11 @@ def run_columnar(
     # Zone lists per row, for the hot rows only (CSR over the (point, zone) pairs, which
     # come sorted by point).
     zid = [z.id for z in zs.zones]
-    in_z: list[int] = geo.inner_zone.tolist()
-    out_z: list[int] = geo.outer_zone.tolist()
+    in_z: list[int] = in_zone.tolist()
+    out_z: list[int] = out_zone.tolist()
     rows_n = np.arange(n + 1)
-    in_ptr: list[int] = np.searchsorted(geo.inner_pt, rows_n).tolist()
-    out_ptr: list[int] = np.searchsorted(geo.outer_pt, rows_n).tolist()
+    in_ptr: list[int] = np.searchsorted(in_pt, rows_n).tolist()
+    out_ptr: list[int] = np.searchsorted(out_pt, rows_n).tolist()
 
     def zone_ids(ptr: list[int], zlist: list[int], u: int) -> tuple[str, ...]:
         return tuple([zid[z] for z in zlist[ptr[u] : ptr[u + 1]]])
@@ -304,6 +306,11 @@ def run_columnar(
 
     # The hot rows' columns as lists (cheap per-row reads), indexed by the row's rank hk.
     hot_idx = np.flatnonzero(hot)
+    # Shore distances the per-fix path reads, in one query: hot rows, and the last row of
+    # each run of quiet rows (before a hot row, at the end of the batch) for quiet_rows.
+    before_hot = prev[hot_idx]
+    last_rows = order[np.r_[starts[1:], n] - 1] if n else hot_idx  # each vessel's last
+    shore.at(np.concatenate([hot_idx, before_hot[before_hot >= 0], last_rows]))
     hot_l: list[int] = hot_idx.tolist()
     hot_masks = [None if mk is None else mk[hot_idx].tolist() for mk in masks]
     vc_h: list[int] = vc[hot_idx].tolist()
@@ -312,7 +319,7 @@ def run_columnar(
     dt_h: list[float] = dt[hot_idx].tolist()
     dist_h: list[float] = dist[hot_idx].tolist()
     implied_h: list[float] = implied[hot_idx].tolist()
-    shore_h: list[float] = geo.dist_shore_m[hot_idx].tolist()
+    shore_h: list[float] = shore.at(hot_idx).tolist()
     events: list[tuple[int, int, Any]] = [(rec_of[u], 0, k) for k, u in enumerate(hot_l)]
     if len(p_all) < len(recs):
         events += [(i, 1, r) for i, r in enumerate(recs) if isinstance(r, StaticData)]
@@ -370,7 +377,6 @@ def run_columnar(
         record_fix(vs, fix)
 
     if n:
-        last_rows = order[np.r_[starts[1:], n] - 1]
         for c, si, so in zip(
             vs_sorted[starts].tolist(),
             sig_in[last_rows].tolist(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.base import VesselState
-from detectors.batch import FixBatch, prev_in_group
+from detectors.batch import FixBatch, ShoreDistance, prev_in_group
 from stream.zoneload import load_zoneset
 
 
@@ -27,7 +27,7 @@ def batch(vc: list[int], lon: list[float], lat: list[float], states: int) -> Fix
         dt_s=f,
         dist_m=f,
         implied_kn=f,
-        dist_shore=geo.dist_shore_m,
+        shore=ShoreDistance.known(geo.dist_shore_m),
         has_prev=z,
         crossing=z,
         zone_change=z,
@@ -70,3 +70,41 @@ def test_per_vessel_and_zone_kinds() -> None:
     assert b.in_kinds(frozenset({"port"}), outer=True)[[0, 2]].all()
     ts = b.in_kinds(frozenset({"territorial_sea"}))
     assert not ts[1]
+
+
+def test_shore_distance_computes_only_the_rows_asked_for_once() -> None:
+    zs = load_zoneset()
+    rng = np.random.default_rng(3)
+    lon = rng.uniform(22.0, 29.0, 500)
+    lat = rng.uniform(34.5, 41.0, 500)
+    calls: list[int] = []
+
+    def fn(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        calls.append(x.size)
+        return zs.dist_shore_m(x, y)
+
+    sd = ShoreDistance(fn, lon, lat)
+    full = zs.dist_shore_m(lon, lat)
+    rows = np.array([5, 7, 5, 400])
+    assert np.array_equal(sd.at(rows), full[rows], equal_nan=True)
+    assert calls == [3]  # 5 asked twice, computed once
+    mask = np.zeros(500, dtype=bool)
+    mask[[7, 8, 9]] = True
+    got = sd.where(mask)
+    assert np.array_equal(got[mask], full[mask], equal_nan=True)
+    assert np.isnan(got[~mask]).all()
+    assert calls == [3, 2]  # only 8 and 9 were new
+    assert sd.one(9) == full[9] and sd.one(10) == full[10] and calls == [3, 2, 1]
+    known = ShoreDistance.known(full)
+    assert np.array_equal(known.where(np.ones(500, dtype=bool)), full, equal_nan=True)
+
+
+def test_on_land_is_where_the_shore_distance_can_be_negative() -> None:
+    zs = load_zoneset()
+    rng = np.random.default_rng(4)
+    lon = rng.uniform(20.0, 30.0, 5000)
+    lat = rng.uniform(34.0, 42.0, 5000)
+    land = zs.on_land(lon, lat)
+    d = zs.dist_shore_m(lon, lat)
+    assert land.sum() > 500 and (~land).sum() > 500
+    assert (d[land] <= 0).all() and not (d[~land] < 0).any()
