@@ -82,6 +82,7 @@ class ZoneSet:
     ) -> None:
         self.zones = zones
         self.by_id = {z.id: z for z in zones}
+        self._masks: dict[tuple[str, frozenset[str]], npt.NDArray[np.bool_]] = {}
         self.index_of = {z.id: i for i, z in enumerate(zones)}
         self.hysteresis_m = hysteresis_m
         self._near_memo: dict[tuple[float, float, float], bool] = {}
@@ -371,6 +372,16 @@ class ZoneSet:
 
             cells = self._no_port_cells[dist_m] = CellVerdicts(grid, decide)
         return cells.sure(lon, lat)
+
+    def zone_mask(self, field: str, values: frozenset[str]) -> npt.NDArray[np.bool_]:
+        """Per zone, whether its ``field`` ("kind" or "id") is one of ``values`` (cached: the
+        detectors ask the same every batch)."""
+        key = (field, values)
+        got = self._masks.get(key)
+        if got is None:
+            got = np.fromiter((getattr(z, field) in values for z in self.zones), bool, len(self))
+            self._masks[key] = got
+        return got
 
     def any_kind(self, zone_ids: tuple[str, ...] | list[str], kinds: frozenset[str]) -> bool:
         """Whether any of these zone ids is of one of ``kinds``."""

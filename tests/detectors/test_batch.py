@@ -84,11 +84,18 @@ def test_shore_distance_computes_only_the_rows_asked_for_once() -> None:
         return zs.dist_shore_m(x, y)
 
     sd = ShoreDistance(fn, lon, lat)
+    assert calls == [500]  # a small batch: all rows at once
+    full = zs.dist_shore_m(lon, lat)
+    assert np.array_equal(sd.where(np.ones(500, dtype=bool)), full, equal_nan=True)
+    calls.clear()
+    lon, lat = np.resize(lon, 5000), np.resize(lat, 5000)  # larger: on demand
+    sd = ShoreDistance(fn, lon, lat)
+    assert calls == []
     full = zs.dist_shore_m(lon, lat)
     rows = np.array([5, 7, 5, 400])
     assert np.array_equal(sd.at(rows), full[rows], equal_nan=True)
     assert calls == [3]  # 5 asked twice, computed once
-    mask = np.zeros(500, dtype=bool)
+    mask = np.zeros(5000, dtype=bool)
     mask[[7, 8, 9]] = True
     got = sd.where(mask)
     assert np.array_equal(got[mask], full[mask], equal_nan=True)
@@ -96,7 +103,7 @@ def test_shore_distance_computes_only_the_rows_asked_for_once() -> None:
     assert calls == [3, 2]  # only 8 and 9 were new
     assert sd.one(9) == full[9] and sd.one(10) == full[10] and calls == [3, 2, 1]
     known = ShoreDistance.known(full)
-    assert np.array_equal(known.where(np.ones(500, dtype=bool)), full, equal_nan=True)
+    assert np.array_equal(known.where(np.ones(5000, dtype=bool)), full, equal_nan=True)
 
 
 def test_on_land_is_where_the_shore_distance_can_be_negative() -> None:
