@@ -19,7 +19,6 @@ least 4 in the 2 h before, i.e. one every 30 min or better).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,15 +87,22 @@ class AisGapDetector(Detector):
         return gap | is_open
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+        cols = b.plans.get(self.name)
+        if cols is None:  # the columns it reads, as lists, once per batch
+            cols = b.plans[self.name] = (
+                b.ts_list,
+                b.sog_list,
+                b.in_kinds_list(PORT_KINDS, outer=True),
+            )
+        ts, sog_l, port = cols
         r = rows[-1]
-        sog = b.sog_list[r]
+        sog = sog_l[r]
         self._book(
             vs.for_detector(self.name),
-            rows,
+            [ts[u] for u in rows],
             None if sog != sog else sog,
             b.shore.one(r),
-            b.in_kinds_list(PORT_KINDS, outer=True)[r],
-            b.ts_list.__getitem__,
+            port[r],
         )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
@@ -113,35 +119,29 @@ class AisGapDetector(Detector):
         return out
 
     def _book(
-        self,
-        st: dict[str, Any],
-        items: list[int],
-        sog_kn: float | None,
-        d: float,
-        in_port: bool,
-        time_of: Callable[[int], int] | None = None,
+        self, st: dict[str, Any], times: list[int], sog_kn: float | None, d: float, in_port: bool
     ) -> None:
-        """The bookkeeping of every fix, for one or (quiet rows) several in a row: the gap is
-        no longer open; report times thinned to one per 5 min, a bounded summary of the last
-        2 h; whether the last fix is an eligible one, and its distance to shore. ``items``
-        are times, or rows whose times ``time_of`` gives (in time order either way)."""
+        """The bookkeeping of every fix, for one or (quiet rows) several in a row (``times``,
+        in order): the gap is no longer open; report times thinned to one per 5 min, a
+        bounded summary of the last 2 h; whether the last fix is an eligible one, and its
+        distance to shore."""
         st.pop("open", None)
-        recent = st.setdefault("recent", [])
-        window_ms = self.params.regular_window_s * 1000
-        i = 0 if recent else 1
+        recent = st.get("recent")
+        i = 0
         if not recent:
-            recent.append(items[0] if time_of is None else time_of(items[0]))
+            recent = st["recent"] = [times[0]]
+            i = 1
+        window_ms = self.params.regular_window_s * 1000
         # jump straight to the next time 5 min after the last one kept
-        n = len(items)
-        while (i := bisect_left(items, recent[-1] + 300_000, i, key=time_of)) < n:
-            t = items[i] if time_of is None else time_of(items[i])
+        n = len(times)
+        while (i := bisect_left(times, recent[-1] + 300_000, i)) < n:
+            t = times[i]
             recent.append(t)
             horizon = t - window_ms
             while recent[0] < horizon:
                 del recent[0]
             i += 1
-        t = items[-1] if time_of is None else time_of(items[-1])
-        st["ok"] = self._eligible(sog_kn, d, in_port, recent, t)
+        st["ok"] = self._eligible(sog_kn, d, in_port, recent, times[-1])
         st["shore_m"] = None if d != d else round(d)
 
     @staticmethod
