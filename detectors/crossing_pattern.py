@@ -26,6 +26,8 @@ from stream.timeutil import iso
 __all__ = ["CrossingPatternDetector", "CrossingPatternParams", "load_rules"]
 
 _EVENTS = frozenset({"in", "exit", "enter", "cross"})
+# one primitive event of a fix: (event, zone, side crossed to, lon, lat)
+Event = tuple[str, Any, str | None, float, float]
 
 
 def _as_set(v: Any) -> frozenset[str] | None:
@@ -114,6 +116,7 @@ class CrossingPatternDetector(Detector):
     def __init__(self, params: Any = None) -> None:
         super().__init__(params)
         self._in_cache: tuple[int, frozenset[str]] | None = None
+        self._restart_cache: tuple[int, frozenset[str]] | None = None
 
     @classmethod
     def default_params(cls) -> CrossingPatternParams:
@@ -146,8 +149,8 @@ class CrossingPatternDetector(Detector):
             self._in_cache = (key, ids)
         return self._in_cache[1]
 
-    def _events(self, fix: Fix, ctx: Context) -> list[tuple[str, Any, str | None, float, float]]:
-        ev: list[tuple[str, Any, str | None, float, float]] = []
+    def _events(self, fix: Fix, ctx: Context) -> list[Event]:
+        ev: list[Event] = []
         in_zones = self._in_zones(ctx)
         for zid in fix.zones:
             if zid in in_zones:  # e.g. departure areas; SAR regions and the like never match
@@ -160,10 +163,61 @@ class CrossingPatternDetector(Detector):
             ev.append(("enter", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
         return ev
 
+    def _restart_zones(self, ctx: Context) -> frozenset[str]:
+        """Zones whose "in" event can only (re)start a rule at its first step: no later step
+        of any rule matches it, and no rule is that one step. A fix whose only events are
+        such zones leaves every rule's progress as the last of a run of them leaves it
+        (cached)."""
+        key = id(ctx.zones)
+        if self._restart_cache is None or self._restart_cache[0] != key:
+            by_id = ctx.zones.by_id
+            ids = frozenset(
+                zid
+                for zid in self._in_zones(ctx)
+                if all(
+                    not any(s.matches("in", by_id[zid]) for alts in r.steps[1:] for s in alts)
+                    and (
+                        len(r.steps) > 1 or not any(s.matches("in", by_id[zid]) for s in r.steps[0])
+                    )
+                    for r in self.params.rules
+                )
+            )
+            self._restart_cache = (key, ids)
+        return self._restart_cache[1]
+
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
-        # events: "in" a zone some rule step matches, crossings, entries and exits
-        in_zones = self._in_zones(Context(zones=b.zones, shared=None))  # type: ignore[arg-type]
-        return b.crossing | b.zone_change | b.in_zone_ids(in_zones)
+        # events: "in" a zone some rule step matches, crossings, entries and exits. A fix
+        # that stays (no zone change, no crossing) in zones that can only restart a rule
+        # is routine: the last of a run of them sets the progress (quiet_rows).
+        ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
+        in_zones = self._in_zones(ctx)
+        return b.crossing | b.zone_change | b.in_zone_ids(in_zones - self._restart_zones(ctx))
+
+    def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+        # The rows share one zone set (no zone change among them, nor since the last hot
+        # row): each restarts the same rules, so the last one decides.
+        u = rows[-1]
+        plan = b.plans.get(self.name)
+        if plan is None:  # per row, its zones (CSR, pairs come sorted by row)
+            plan = b.plans[self.name] = (
+                np.searchsorted(b.inner_pt, np.arange(b.n + 1)).tolist(),
+                b.inner_zone.tolist(),
+                [z.id for z in b.zones.zones],
+            )
+        ptr, zlist, zid = plan
+        if ptr[u] == ptr[u + 1]:
+            return  # in no zone: no event
+        ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
+        in_zones = self._in_zones(ctx)
+        lon, lat = b.lon_list[u], b.lat_list[u]
+        events: list[Event] = [
+            ("in", b.zones.zones[z], None, lon, lat)
+            for z in zlist[ptr[u] : ptr[u + 1]]
+            if zid[z] in in_zones
+        ]
+        if events:
+            got = self._advance(vs, events, b.ts_list[u], None)
+            assert not got  # restart-only zones never complete a rule
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.zones or fix.exited or fix.crossings):
@@ -171,6 +225,16 @@ class CrossingPatternDetector(Detector):
         events = self._events(fix, ctx)
         if not events:
             return []  # nothing a rule can match: progress (and its window) stays as it is
+        return self._advance(vs, events, fix.ts_ms, fix)
+
+    def _advance(
+        self,
+        vs: VesselState,
+        events: list[Event],
+        ts_ms: int,
+        fix: Fix | None,
+    ) -> list[Alert]:
+        """Every rule's progress through one fix's events; alerts for completed rules."""
         st = vs.for_detector(self.name)
         st_type = vs.static.get("ship_type")
         out: list[Alert] = []
@@ -180,7 +244,7 @@ class CrossingPatternDetector(Detector):
             ):
                 continue
             prog = st.get(rule.id)
-            if prog and fix.ts_ms - prog["t0"] > rule.window_s * 1000:
+            if prog and ts_ms - prog["t0"] > rule.window_s * 1000:
                 prog = None  # window expired: start over
             for event, zone, to, lon, lat in events:
                 k = prog["k"] if prog else 0
@@ -188,16 +252,17 @@ class CrossingPatternDetector(Detector):
                     rec = {
                         "event": event,
                         "zone": zone.id,
-                        "ts": iso(fix.ts_ms),
+                        "ts": iso(ts_ms),
                         "lat": round(lat, 5),
                         "lon": round(lon, 5),
                     }
                     if prog is None:
-                        prog = {"k": 1, "t0": fix.ts_ms, "ev": [rec]}
+                        prog = {"k": 1, "t0": ts_ms, "ev": [rec]}
                     else:
                         prog["k"] += 1
                         prog["ev"].append(rec)
                     if prog["k"] == len(rule.steps):
+                        assert fix is not None  # quiet rows never complete a rule
                         out.append(self._alert(rule, prog, fix, vs))
                         prog = None
                 elif (
@@ -207,12 +272,12 @@ class CrossingPatternDetector(Detector):
                 ):
                     prog = {
                         "k": 1,
-                        "t0": fix.ts_ms,
+                        "t0": ts_ms,
                         "ev": [
                             {
                                 "event": event,
                                 "zone": zone.id,
-                                "ts": iso(fix.ts_ms),
+                                "ts": iso(ts_ms),
                                 "lat": round(lat, 5),
                                 "lon": round(lon, 5),
                             }

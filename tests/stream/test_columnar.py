@@ -142,3 +142,28 @@ def test_live_states_expire_in_event_time_like_the_store() -> None:
     _, live_states = _run(recs, fast=True, batch=5, keep=True)
     assert live_states == ref_states
     assert ref_states[vessel_key("247000001")]["n"] == 5  # forgotten, then 5 new fixes
+
+
+@pytest.mark.parametrize("batch", [7, 50, 5000])
+def test_waiting_in_a_departure_area_then_crossing(batch: int) -> None:
+    """Boats wait inside the Ayvalik departure area (each fix there restarts the crossing
+    rule: routine rows, folded in bulk) - drifting, or motoring up and down - one of them
+    longer than the rule's 12 h window, then cross to Lesvos: the rule starts at each boat's
+    last fix in the departure area, as fix-by-fix processing has it."""
+    from tests.builders import T0, line, through
+
+    recs = []
+    for k in range(4):
+        v = f"24790{k:04d}"
+        sog, wait = [(0.2, 45), (0.2, 800), (4.0, 40), (4.0, 55)][k]
+        recs += line(v, 26.69, 39.24, 180, sog, wait, dt_s=60, t0_ms=T0 + k * 7000)
+        t1 = recs[-1].ts_ms + 60_000
+        recs += through(v, [(26.66, 39.235), (26.47, 39.215)], 30, dt_s=300, t0_ms=t1)
+    recs.sort(key=lambda r: r.ts_ms)
+    alerts = _assert_same(recs, batch)
+    cps = [a for a in alerts if a["type"] == "crossing_pattern"]
+    assert len(cps) == 4
+    for a in cps:
+        assert a["evidence"]["events"][0]["event"] == "in"
+        # from the last fix in the departure area (minutes before), not the first (>= 40 min)
+        assert a["evidence"]["duration_s"] <= 600
