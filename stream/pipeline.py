@@ -11,6 +11,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,8 @@ __all__ = ["DEFAULT_STATE_TTL_S", "Pipeline", "vessel_key"]
 log = logging.getLogger(__name__)
 
 DEFAULT_STATE_TTL_S = 7 * 86400  # forget a vessel after a week without reports
+_TS = attrgetter("ts_ms")
+_VESSEL = attrgetter("vessel")
 
 
 def vessel_key(vessel: str) -> str:
@@ -73,13 +76,13 @@ class Pipeline:
     # -- public -----------------------------------------------------------------------------
     def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
         """Run one batch; returns the alerts in the order they were raised."""
-        recs = sorted(records, key=lambda r: r.ts_ms)
+        recs = sorted(records, key=_TS)
         alerts: list[Alert] = []
         if recs:
             with gc_paused():  # a batch's work is acyclic (see stream/gcpause.py)
                 # Event-time TTLs (memory backend) count from the newest time of this batch.
                 self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
-                states = self._load({r.vessel for r in recs})
+                states = self._load(set(map(_VESSEL, recs)))
                 run = run_columnar if self.fast else Pipeline._run
                 alerts.extend(run(self, recs, states))
                 self._save(states)
