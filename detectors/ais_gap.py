@@ -89,17 +89,13 @@ class AisGapDetector(Detector):
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         cols = b.plans.get(self.name)
         if cols is None:  # the columns it reads, as lists, once per batch
-            cols = b.plans[self.name] = (
-                b.ts_list,
-                b.sog_list,
-                b.in_kinds_list(PORT_KINDS, outer=True),
-            )
-        ts, sog_l, port = cols
+            cols = b.plans[self.name] = (b.sog_list, b.in_kinds_list(PORT_KINDS, outer=True))
+        sog_l, port = cols
         r = rows[-1]
         sog = sog_l[r]
         self._book(
             vs.for_detector(self.name),
-            [ts[u] for u in rows],
+            b.times_of(rows),
             None if sog != sog else sog,
             b.shore.one(r),
             port[r],

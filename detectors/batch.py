@@ -136,6 +136,23 @@ class FixBatch:
     def ts_list(self) -> list[int]:
         return self.ts.tolist()
 
+    def times_of(self, rows: list[int]) -> list[int]:
+        """The times of some rows of one vessel, in order: a slice of a vessel-ordered copy
+        when they are consecutive fixes of it (the usual case: no Python per row)."""
+        rank, by_vessel = self._vessel_ordered_ts
+        k = rank[rows[0]]
+        if rank[rows[-1]] - k == len(rows) - 1:
+            return by_vessel[k : k + len(rows)]
+        ts = self.ts_list
+        return [ts[u] for u in rows]
+
+    @cached_property
+    def _vessel_ordered_ts(self) -> tuple[list[int], list[int]]:
+        order = self._groups[0]
+        rank = np.empty(self.n, dtype=np.int64)
+        rank[order] = np.arange(self.n)
+        return rank.tolist(), self.ts[order].tolist()
+
     @cached_property
     def lat_list(self) -> list[float]:
         return self.lat.tolist()

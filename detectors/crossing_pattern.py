@@ -193,10 +193,20 @@ class CrossingPatternDetector(Detector):
         in_zones = self._in_zones(ctx)
         return b.crossing | b.zone_change | b.in_zone_ids(in_zones - self._restart_zones(ctx))
 
+    def _event_rows(self, b: FixBatch) -> list[bool]:
+        """Per row, whether it is in a zone some rule step matches (once per batch)."""
+        got = b.plans.get((self.name, "in"))
+        if got is None:
+            ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
+            got = b.plans[(self.name, "in")] = b.in_zone_ids(self._in_zones(ctx)).tolist()
+        return got
+
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         # The rows share one zone set (no zone change among them, nor since the last hot
         # row): each restarts the same rules, so the last one decides.
         u = rows[-1]
+        if not self._event_rows(b)[u]:
+            return  # in no zone a rule can match: no event
         plan = b.plans.get(self.name)
         if plan is None:  # per row, its zones (CSR, pairs come sorted by row)
             plan = b.plans[self.name] = (
@@ -205,8 +215,6 @@ class CrossingPatternDetector(Detector):
                 [z.id for z in b.zones.zones],
             )
         ptr, zlist, zid = plan
-        if ptr[u] == ptr[u + 1]:
-            return  # in no zone: no event
         ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
         in_zones = self._in_zones(ctx)
         lon, lat = b.lon_list[u], b.lat_list[u]

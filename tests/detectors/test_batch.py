@@ -115,3 +115,35 @@ def test_on_land_is_where_the_shore_distance_can_be_negative() -> None:
     d = zs.dist_shore_m(lon, lat)
     assert land.sum() > 500 and (~land).sum() > 500
     assert (d[land] <= 0).all() and not (d[~land] < 0).any()
+
+
+def test_times_of_a_vessels_rows_slice_or_pick() -> None:
+    zs = load_zoneset()
+    # rows of three vessels interleaved in time order
+    vc = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    ts = np.arange(vc.size, dtype=np.int64) * 1000
+    b = FixBatch(
+        zones=zs,
+        states=[VesselState(vessel=f"v{i}") for i in range(3)],
+        vc=vc,
+        ts=ts,
+        lat=np.zeros(vc.size),
+        lon=np.zeros(vc.size),
+        sog=np.zeros(vc.size),
+        dt_s=np.zeros(vc.size),
+        dist_m=np.zeros(vc.size),
+        implied_kn=np.zeros(vc.size),
+        shore=ShoreDistance.known(np.zeros(vc.size)),
+        has_prev=np.ones(vc.size, dtype=bool),
+        crossing=np.zeros(vc.size, dtype=bool),
+        zone_change=np.zeros(vc.size, dtype=bool),
+        mmsi_known=np.ones(vc.size, dtype=bool),
+        inner_pt=np.zeros(0, dtype=np.int64),
+        inner_zone=np.zeros(0, dtype=np.int64),
+        outer_pt=np.zeros(0, dtype=np.int64),
+        outer_zone=np.zeros(0, dtype=np.int64),
+    )
+    assert b.times_of([3, 6, 9]) == [3000, 6000, 9000]  # consecutive fixes of vessel 0
+    assert b.times_of([0, 6]) == [0, 6000]  # not consecutive (3 left out)
+    assert b.times_of([4]) == [4000]
+    assert b.times_of([1, 4, 7]) == [1000, 4000, 7000]
