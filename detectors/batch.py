@@ -165,6 +165,26 @@ class FixBatch:
     def sog_list(self) -> list[float]:
         return self.sog.tolist()
 
+    def zone_ids_at(self, row: int, outer: bool = False) -> tuple[str, ...]:
+        """Ids of the zones around one row (``outer``: within their exit hysteresis), in
+        zone order."""
+        ptr, zones, ids = self._zone_csr[outer]
+        return tuple([ids[z] for z in zones[ptr[row] : ptr[row + 1]]])
+
+    @cached_property
+    def _zone_csr(self) -> dict[bool, tuple[list[int], list[int], list[str]]]:
+        """Per row, its zones as lists (CSR over the (row, zone) pairs, which come sorted
+        by row), inner and outer."""
+        rows = np.arange(self.n + 1)
+        ids = [z.id for z in self.zones.zones]
+        return {
+            outer: (np.searchsorted(pt, rows).tolist(), zn.tolist(), ids)
+            for outer, (pt, zn) in (
+                (False, (self.inner_pt, self.inner_zone)),
+                (True, (self.outer_pt, self.outer_zone)),
+            )
+        }
+
     def in_kinds_list(self, kinds: frozenset[str], outer: bool = False) -> list[bool]:
         """``in_kinds`` as a Python list (cheap per-row lookups)."""
         key = ("list", kinds, outer)

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from config import path as config_path
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
 from detectors.batch import FixBatch
+from detectors.geofence import ZoneSet
 from detectors.vessel import describe_vessel, is_night, is_small_craft, is_unidentified
 from stream.errors import ConfigError
 from stream.models import Alert
@@ -134,13 +135,13 @@ class CrossingPatternDetector(Detector):
             },
         }
 
-    def _in_zones(self, ctx: Context) -> frozenset[str]:
+    def _in_zones(self, zones: ZoneSet) -> frozenset[str]:
         """Zone ids for which an "in" event can match some step of some rule (cached)."""
-        key = id(ctx.zones)
+        key = id(zones)
         if self._in_cache is None or self._in_cache[0] != key:
             ids = frozenset(
                 z.id
-                for z in ctx.zones.zones
+                for z in zones.zones
                 for r in self.params.rules
                 for alts in r.steps
                 for st in alts
@@ -151,7 +152,7 @@ class CrossingPatternDetector(Detector):
 
     def _events(self, fix: Fix, ctx: Context) -> list[Event]:
         ev: list[Event] = []
-        in_zones = self._in_zones(ctx)
+        in_zones = self._in_zones(ctx.zones)
         for zid in fix.zones:
             if zid in in_zones:  # e.g. departure areas; SAR regions and the like never match
                 ev.append(("in", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
@@ -163,17 +164,17 @@ class CrossingPatternDetector(Detector):
             ev.append(("enter", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
         return ev
 
-    def _restart_zones(self, ctx: Context) -> frozenset[str]:
+    def _restart_zones(self, zones: ZoneSet) -> frozenset[str]:
         """Zones whose "in" event can only (re)start a rule at its first step: no later step
         of any rule matches it, and no rule is that one step. A fix whose only events are
         such zones leaves every rule's progress as the last of a run of them leaves it
         (cached)."""
-        key = id(ctx.zones)
+        key = id(zones)
         if self._restart_cache is None or self._restart_cache[0] != key:
-            by_id = ctx.zones.by_id
+            by_id = zones.by_id
             ids = frozenset(
                 zid
-                for zid in self._in_zones(ctx)
+                for zid in self._in_zones(zones)
                 if all(
                     not any(s.matches("in", by_id[zid]) for alts in r.steps[1:] for s in alts)
                     and (
@@ -189,16 +190,14 @@ class CrossingPatternDetector(Detector):
         # events: "in" a zone some rule step matches, crossings, entries and exits. A fix
         # that stays (no zone change, no crossing) in zones that can only restart a rule
         # is routine: the last of a run of them sets the progress (quiet_rows).
-        ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
-        in_zones = self._in_zones(ctx)
-        return b.crossing | b.zone_change | b.in_zone_ids(in_zones - self._restart_zones(ctx))
+        in_zones = self._in_zones(b.zones)
+        return b.crossing | b.zone_change | b.in_zone_ids(in_zones - self._restart_zones(b.zones))
 
     def _event_rows(self, b: FixBatch) -> list[bool]:
         """Per row, whether it is in a zone some rule step matches (once per batch)."""
         got = b.plans.get((self.name, "in"))
         if got is None:
-            ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
-            got = b.plans[(self.name, "in")] = b.in_zone_ids(self._in_zones(ctx)).tolist()
+            got = b.plans[(self.name, "in")] = b.in_zone_ids(self._in_zones(b.zones)).tolist()
         return got
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
@@ -207,21 +206,12 @@ class CrossingPatternDetector(Detector):
         u = rows[-1]
         if not self._event_rows(b)[u]:
             return  # in no zone a rule can match: no event
-        plan = b.plans.get(self.name)
-        if plan is None:  # per row, its zones (CSR, pairs come sorted by row)
-            plan = b.plans[self.name] = (
-                np.searchsorted(b.inner_pt, np.arange(b.n + 1)).tolist(),
-                b.inner_zone.tolist(),
-                [z.id for z in b.zones.zones],
-            )
-        ptr, zlist, zid = plan
-        ctx = Context(zones=b.zones, shared=None)  # type: ignore[arg-type]
-        in_zones = self._in_zones(ctx)
+        in_zones = self._in_zones(b.zones)
         lon, lat = b.lon_list[u], b.lat_list[u]
         events: list[Event] = [
-            ("in", b.zones.zones[z], None, lon, lat)
-            for z in zlist[ptr[u] : ptr[u + 1]]
-            if zid[z] in in_zones
+            ("in", b.zones.by_id[zid], None, lon, lat)
+            for zid in b.zone_ids_at(u)
+            if zid in in_zones
         ]
         if events:
             got = self._advance(vs, events, b.ts_list[u], None)

@@ -223,18 +223,6 @@ def run_columnar(
     quiet_dets = [d for d, q in zip(dets, quiet, strict=True) if q]
     qi = {d: j for j, d in enumerate(quiet_dets)}
 
-    # Zone lists per row, for the hot rows only (CSR over the (point, zone) pairs, which
-    # come sorted by point).
-    zid = [z.id for z in zs.zones]
-    in_z: list[int] = in_zone.tolist()
-    out_z: list[int] = out_zone.tolist()
-    rows_n = np.arange(n + 1)
-    in_ptr: list[int] = np.searchsorted(in_pt, rows_n).tolist()
-    out_ptr: list[int] = np.searchsorted(out_pt, rows_n).tolist()
-
-    def zone_ids(ptr: list[int], zlist: list[int], u: int) -> tuple[str, ...]:
-        return tuple([zid[z] for z in zlist[ptr[u] : ptr[u + 1]]])
-
     sog_l: list[float] = sog.tolist()
     dist_l: list[float] = dist.tolist()
     has_prev_l: list[bool] = has_prev.tolist()
@@ -355,8 +343,8 @@ def run_columnar(
             dt_s=dt_h[hk] if hp else None,
             dist_m=dist_h[hk] if hp else None,
             implied_kn=implied_h[hk] if hp else None,
-            zones=zone_ids(in_ptr, in_z, u),
-            zones_outer=zone_ids(out_ptr, out_z, u),
+            zones=b.zone_ids_at(u),
+            zones_outer=b.zone_ids_at(u, outer=True),
             dist_shore_m=shore_h[hk],
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,
