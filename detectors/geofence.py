@@ -154,10 +154,7 @@ class ZoneSet:
         lon_a = np.asarray(lon, dtype=np.float64)
         lat_a = np.asarray(lat, dtype=np.float64)
         out = np.full(lon_a.shape, np.nan)
-        if self._land_box is None or lon_a.size == 0:
-            return out
-        x0, y0, x1, y1 = self._land_box
-        cov = np.flatnonzero((lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1))
+        cov = self._land_covered(lon_a, lat_a)
         if cov.size == 0:
             return out
         cx, cy = lon_a[cov], lat_a[cov]
@@ -188,13 +185,17 @@ class ZoneSet:
     def on_land(self, lon: F64, lat: F64) -> npt.NDArray[np.bool_]:
         """Points inside the land polygon (where ``dist_shore_m`` may be negative)."""
         out = np.zeros(lon.size, dtype=bool)
-        if self._land_box is None or lon.size == 0:
-            return out
-        x0, y0, x1, y1 = self._land_box
-        cov = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        cov = self._land_covered(lon, lat)
         if cov.size:
             out[cov[self._land_cover.contains(lon[cov], lat[cov])[0]]] = True
         return out
+
+    def _land_covered(self, lon: F64, lat: F64) -> I64:
+        """Indices of the points within the land data's bounding box (none without land)."""
+        if self._land_box is None or lon.size == 0:
+            return np.empty(0, dtype=np.int64)
+        x0, y0, x1, y1 = self._land_box
+        return np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
 
     @cached_property
     def _coast_index(self) -> tuple[Any, Any]:
