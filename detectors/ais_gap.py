@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.batch import FixBatch
+from detectors.batch import I64, FixBatch
 from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
@@ -57,6 +57,7 @@ def _last_fix(last: dict[str, Any]) -> dict[str, Any]:
 
 class AisGapDetector(Detector):
     name = "ais_gap"
+    defer_quiet = True  # quiet_rows reads only its own state
     params: AisGapParams
 
     @classmethod
@@ -100,6 +101,22 @@ class AisGapDetector(Detector):
             b.shore.one(r),
             port[r],
         )
+
+    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
+        if not vessels.size:
+            return
+        last = b.vessel_rows[hi - 1]  # each vessel's last row: it decides "ok"
+        sog = b.sog[last].tolist()
+        shore = b.shore.at(last).tolist()
+        port = b.in_kinds(PORT_KINDS, outer=True)[last].tolist()
+        ts, dets, name = b.ts_by_vessel, b.dets, self.name
+        for c, a, z, s, d, q in zip(
+            vessels.tolist(), lo.tolist(), hi.tolist(), sog, shore, port, strict=True
+        ):
+            st = dets[c].get(name)
+            if st is None:
+                st = dets[c][name] = {}
+            self._book(st, ts[a:z], None if s != s else s, d, q)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

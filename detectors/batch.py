@@ -151,7 +151,23 @@ class FixBatch:
         order = self._groups[0]
         rank = np.empty(self.n, dtype=np.int64)
         rank[order] = np.arange(self.n)
-        return rank.tolist(), self.ts[order].tolist()
+        return rank.tolist(), self.ts_by_vessel
+
+    @cached_property
+    def ts_by_vessel(self) -> list[int]:
+        """The times in ``order_list`` order: ``ts_by_vessel[lo:hi]`` are the times of the
+        rows ``order_list[lo:hi]``."""
+        return self.ts[self._groups[0]].tolist()
+
+    @property
+    def vessel_rows(self) -> I64:
+        """The rows stably sorted by vessel (each vessel's rows in time order)."""
+        return self._groups[0]
+
+    @cached_property
+    def order_list(self) -> list[int]:
+        """The rows stably sorted by vessel (each vessel's rows in time order), as a list."""
+        return self._groups[0].tolist()
 
     @cached_property
     def lat_list(self) -> list[float]:
@@ -230,11 +246,12 @@ class FixBatch:
     ) -> Bool:
         """A test of each vessel's state for detector ``name`` (``absent`` where it has none),
         at the start of the batch, spread to the vessel's rows."""
-        flags = np.array([fn(d[name]) if name in d else absent for d in self._dets], dtype=bool)
+        flags = np.array([fn(d[name]) if name in d else absent for d in self.dets], dtype=bool)
         return flags[self.vc] if flags.size else np.zeros(self.n, dtype=bool)
 
     @cached_property
-    def _dets(self) -> list[dict[str, dict[str, Any]]]:
+    def dets(self) -> list[dict[str, dict[str, Any]]]:
+        """Each vessel's detector states (``states[c].det``), by vessel code."""
         return [s.det for s in self.states]
 
     def first(self, mask: Bool) -> Bool:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from config import path as config_path
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
-from detectors.batch import FixBatch
+from detectors.batch import I64, FixBatch
 from detectors.geofence import ZoneSet
 from detectors.vessel import describe_vessel, is_night, is_small_craft, is_unidentified
 from stream.errors import ConfigError
@@ -216,6 +216,12 @@ class CrossingPatternDetector(Detector):
         if events:
             got = self._advance(vs, events, b.ts_list[u], None)
             assert not got  # restart-only zones never complete a rule
+
+    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
+        # only vessels whose last row is in a zone some rule matches have work
+        some = b.in_zone_ids(self._in_zones(b.zones))[b.vessel_rows[hi - 1]]
+        if some.any():
+            super().quiet_spans(b, vessels[some], lo[some], hi[some])
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.zones or fix.exited or fix.crossings):

@@ -106,6 +106,7 @@ class EncounterDetector(Detector):
             return alone
         b.plans[(self.name, "eligible")] = elig.tolist()
         b.plans[(self.name, "vessels")] = {b.states[c].vessel for c in set(b.vc[rows].tolist())}
+        b.plans[(self.name, "codes")] = np.unique(b.vc[rows])
         codes = {s.vessel: i for i, s in enumerate(b.states)}
         reach_m = p.max_dist_m * 1.05 + 10.0  # margin over the plane's rounding
         for k in np.unique(bucket[rows]).tolist():
@@ -167,6 +168,14 @@ class EncounterDetector(Detector):
                     "name": vs.static.get("name"),
                 },
             )
+
+    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
+        codes = b.plans.get((self.name, "codes"))
+        if codes is None:
+            return
+        some = np.isin(vessels, codes)  # only vessels with an eligible row have work
+        if some.any():
+            super().quiet_spans(b, vessels[some], lo[some], hi[some])
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

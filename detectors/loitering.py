@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.batch import FixBatch
+from detectors.batch import I64, FixBatch
 from detectors.geo import M_PER_NM, haversine_m, haversine_m_vec
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
@@ -43,6 +43,7 @@ class LoiteringParams:
 
 class LoiteringDetector(Detector):
     name = "loitering"
+    defer_quiet = True  # quiet_rows reads only its own state
     params: LoiteringParams
 
     @classmethod
@@ -70,6 +71,7 @@ class LoiteringDetector(Detector):
         if not any(e is not None for e in eps):
             return b.from_first(start)
         has = np.array([e is not None for e in eps], dtype=bool)
+        b.plans[(self.name, "ep")] = has
         c_lat = np.array([e["lat"] if e else np.nan for e in eps])
         c_lon = np.array([e["lon"] if e else np.nan for e in eps])
         t0 = np.array([e["t0"] if e else 0 for e in eps], dtype=np.int64)
@@ -87,6 +89,13 @@ class LoiteringDetector(Detector):
             )
             extends &= b.shore.where(extends) >= p.min_shore_m * 1.001
         return b.from_first(np.where(running, ~extends, start))
+
+    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
+        # Only vessels with an episode at the start of the batch: one that starts in it does
+        # so on a hot row, and every later row of the vessel is hot (hot_rows).
+        has = b.plans.get((self.name, "ep"))
+        if has is not None and (some := has[vessels]).any():
+            super().quiet_spans(b, vessels[some], lo[some], hi[some])
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         st = vs.det.get(self.name)

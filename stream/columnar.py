@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +42,7 @@ __all__ = [
 
 MIN_DT_FOR_DERIVED_S = 20.0  # derive sog/cog only over ≥ 20 s (minute-resolution feeds)
 NAN = math.nan
+_AIS_CLASS = attrgetter("ais_class")
 
 _hash_cache: dict[int, tuple[ZoneSet, npt.NDArray[np.uint64]]] = {}
 
@@ -84,7 +85,7 @@ def zone_transitions(fix: Fix, vs: VesselState) -> Fix:
         cur[z] = fix.ts_ms
     if vs.last is None:
         entered = ()  # first seen inside a zone: it did not enter it (that we know of)
-    return replace(fix, entered=entered, exited=exited) if entered or exited else fix
+    return fix._replace(entered=entered, exited=exited) if entered or exited else fix
 
 
 def record_fix(vs: VesselState, fix: Fix) -> None:
@@ -222,6 +223,7 @@ def run_columnar(
     quiet = [type(d).quiet_rows is not Detector.quiet_rows for d in dets]
     quiet_dets = [d for d, q in zip(dets, quiet, strict=True) if q]
     qi = {d: j for j, d in enumerate(quiet_dets)}
+    defer = [d.defer_quiet for d in quiet_dets]
 
     sog_l: list[float] = sog.tolist()
     dist_l: list[float] = dist.tolist()
@@ -250,7 +252,7 @@ def run_columnar(
         }
 
     # Each vessel's rows in time order, and how far its state has been brought.
-    order_l: list[int] = order.tolist()
+    order_l: list[int] = b.order_list
     vs_sorted = vc[order]
     starts = np.flatnonzero(np.r_[True, vs_sorted[1:] != vs_sorted[:-1]]) if n else order
     ptr = [0] * nv
@@ -260,26 +262,37 @@ def run_columnar(
         c = int(vs_sorted[s0])
         ptr[c], end[c] = s0, e0
 
+    has_cls = np.fromiter(map(bool, map(_AIS_CLASS, pos)), bool, n)
     cls_rows: dict[int, list[int]] = {}  # per vessel, its rows that carry an AIS class
-    for u, p in enumerate(pos):
-        if p.ais_class:
-            cls_rows.setdefault(int(vc[u]), []).append(u)
-    # Hot rows a quiet-capable detector was not hot for, held until it next needs the vessel.
-    pending: list[dict[int, list[int]]] = [{} for _ in quiet_dets]
+    for u in np.flatnonzero(has_cls).tolist():
+        cls_rows.setdefault(int(vc[u]), []).append(u)
+    # Per quiet-capable detector and vessel: the position in order_l up to which the
+    # detector has seen the vessel's rows. The rows after it and before the vessel's
+    # current row - quiet rows, and hot rows it was not hot for - it gets in one
+    # quiet_rows call when it next needs the vessel: at its next hot row, before another
+    # detector's hot row (unless it may defer them: Detector.defer_quiet), before an
+    # identity report, at the end of the batch.
+    seen: list[list[int]] = [ptr.copy() for _ in quiet_dets]
 
-    def fold(c: int, upto: int) -> None:
-        """Bring vessel ``c``'s state up to (not including) row ``upto``: its quiet rows."""
+    def fold(c: int, upto: int, hot_for: tuple[bool, ...] | None = None) -> None:
+        """Bring vessel ``c``'s state up to (not including) row ``upto``: before hot row
+        ``upto`` (``hot_for``: which quiet-capable detectors are hot there) the quiet rows
+        for the detectors that cannot wait, before an identity report every row."""
         k = ptr[c]
         # a vessel's rows are in increasing order within order_l[ptr[c]:end[c]]
         e = end[c] if upto >= n else bisect_left(order_l, upto, k, end[c])
-        if e <= k:
-            return
-        rows = order_l[k:e]
-        ptr[c] = e
         vs = st_list[c]
         for j, d in enumerate(quiet_dets):
-            held = pending[j].pop(c, None)
-            d.quiet_rows(vs, b, held + rows if held else rows)
+            if hot_for is not None and (hot_for[j] or defer[j]):
+                continue  # it gets them with its hot row, or later
+            sj = seen[j]
+            if sj[c] < e:
+                d.quiet_rows(vs, b, order_l[sj[c] : e])
+                sj[c] = e
+        if e <= k:
+            return
+        ptr[c] = e
+        rows = order_l[k:e]
         vs.last = last_of(rows[-1])
         vs.n_fixes += len(rows)
         for u in reversed(rows):
@@ -300,7 +313,20 @@ def run_columnar(
     last_rows = order[np.r_[starts[1:], n] - 1] if n else hot_idx  # each vessel's last
     shore.at(np.concatenate([hot_idx, before_hot[before_hot >= 0], last_rows]))
     hot_l: list[int] = hot_idx.tolist()
-    hot_masks = [None if mk is None else mk[hot_idx].tolist() for mk in masks]
+    # Per hot row, which detectors are hot there: rows share a few combinations, each
+    # planned once - (detector, its quiet index or -1) in order, and the quiet ones' flags.
+    which = np.stack(
+        [np.ones(hot_idx.size, bool) if mk is None else mk[hot_idx] for mk in masks], axis=1
+    )
+    combos, combo_of = np.unique(which, axis=0, return_inverse=True)
+    plans = [
+        (
+            tuple((d, qi.get(d, -1)) for d, h in zip(dets, cb, strict=True) if h),
+            tuple(bool(cb[dets.index(d)]) for d in quiet_dets),
+        )
+        for cb in combos.tolist()
+    ]
+    combo_h: list[int] = combo_of.reshape(-1).tolist()
     vc_h: list[int] = vc[hot_idx].tolist()
     hp_h: list[bool] = has_prev[hot_idx].tolist()
     zc_h: list[bool] = zone_change[hot_idx].tolist()
@@ -330,9 +356,11 @@ def run_columnar(
         hk: int = item  # the row's rank among the hot rows
         u = hot_l[hk]
         c = vc_h[hk]
+        run, hot_for = plans[combo_h[hk]]
         if order_l[ptr[c]] != u:  # quiet rows of the vessel before this one
-            fold(c, u)
-        ptr[c] += 1  # row u itself, handled here
+            fold(c, u, hot_for)
+        at = ptr[c]  # row u's position in order_l
+        ptr[c] = at + 1  # row u itself, handled here
         vs = st_list[c]
         p = pos[u]
         hp = hp_h[hk]
@@ -353,30 +381,78 @@ def run_columnar(
             fix = zone_transitions(fix, vs)
         if p.mmsi is not None:
             vs.static["mmsi"] = p.mmsi
-        for d, mk, q in zip(dets, hot_masks, quiet, strict=True):
-            if mk is None or mk[hk]:
-                if q and (held := pending[qi[d]].pop(c, None)):
-                    d.quiet_rows(vs, b, held)
-                got = d.on_fix(fix, vs, ctx)
-                if got:
-                    alerts.extend(got)
-            elif q:
-                pending[qi[d]].setdefault(c, []).append(u)
+        for d, j in run:
+            if j >= 0:
+                sj = seen[j]
+                if sj[c] < at:  # rows it has not seen before this one
+                    d.quiet_rows(vs, b, order_l[sj[c] : at])
+                sj[c] = at + 1
+            got = d.on_fix(fix, vs, ctx)
+            if got:
+                alerts.extend(got)
         record_fix(vs, fix)
 
     if n:
-        for c, si, so in zip(
-            vs_sorted[starts].tolist(),
-            sig_in[last_rows].tolist(),
-            sig_out[last_rows].tolist(),
-            strict=True,
-        ):
-            if ptr[c] < end[c]:
-                fold(c, n)
-            st_list[c].zsig = [si, so]
+        _fold_rest(b, pos, has_cls, quiet_dets, seen, sig_in, sig_out, starts, ptr, end, last_of)
         pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
-    for j, d in enumerate(quiet_dets):  # held rows of vessels whose last row was hot
-        for c, held in pending[j].items():
-            d.quiet_rows(st_list[c], b, held)
     pl.stats["positions"] += n
     return alerts
+
+
+def _fold_rest(
+    b: FixBatch,
+    pos: list[Position],
+    has_cls: npt.NDArray[np.bool_],
+    quiet_dets: list[Detector],
+    seen: list[list[int]],
+    sig_in: npt.NDArray[np.uint64],
+    sig_out: npt.NDArray[np.uint64],
+    starts: npt.NDArray[np.int64],
+    ptr: list[int],
+    end: list[int],
+    last_of: Callable[[int], dict[str, Any]],
+) -> None:
+    """The end of a batch: each vessel's rows the quiet-capable detectors have not seen,
+    each detector for all vessels at once (``Detector.quiet_spans``); its rows after its
+    last hot one into the pipeline's own bookkeeping (last fix, fix count, identity the
+    rows carry), with numpy; every vessel's zone signatures."""
+    st_list = b.states
+    order = b.vessel_rows
+    vcodes = b.vc[order[starts]]
+    ptr_a = np.array(ptr, dtype=np.int64)[vcodes]
+    end_a = np.array(end, dtype=np.int64)[vcodes]
+    rest = ptr_a < end_a
+    cs, lo, hi = vcodes[rest], ptr_a[rest], end_a[rest]
+    for j, d in enumerate(quiet_dets):  # the rows each has not seen, up to the end
+        s_a = np.array(seen[j], dtype=np.int64)[vcodes]
+        some = s_a < end_a
+        d.quiet_spans(b, vcodes[some], s_a[some], end_a[some])
+    n = b.n
+    last_row = order[np.r_[starts[1:], n] - 1]
+    # per vessel, its last row with an MMSI, and its first with an AIS class, among the rest
+    at = np.arange(n)
+    m_run = np.maximum.accumulate(np.where(b.mmsi_known[order], at, -1))[hi - 1]
+    mmsi_row = np.where(m_run >= lo, order[np.maximum(m_run, 0)], -1)
+    cls_row = np.full(cs.size, -1, dtype=np.int64)
+    if has_cls.any():
+        nxt = np.minimum.accumulate(np.where(has_cls[order], at, n)[::-1])[::-1][lo]
+        cls_row = np.where(nxt < hi, order[np.minimum(nxt, n - 1)], -1)
+    for c, si, so in zip(
+        vcodes.tolist(), sig_in[last_row].tolist(), sig_out[last_row].tolist(), strict=True
+    ):
+        st_list[c].zsig = [si, so]
+    for c, u, k, mu, cu in zip(
+        cs.tolist(),
+        order[hi - 1].tolist(),
+        (hi - lo).tolist(),
+        mmsi_row.tolist(),
+        cls_row.tolist(),
+        strict=True,
+    ):
+        vs = st_list[c]
+        vs.last = last_of(u)
+        vs.n_fixes += k
+        if mu >= 0:
+            vs.static["mmsi"] = pos[mu].mmsi
+        if cu >= 0 and "ais_class" not in vs.static:
+            vs.static["ais_class"] = pos[cu].ais_class

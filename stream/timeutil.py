@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 __all__ = ["MAX_TS_MS", "MIN_TS_MS", "iso", "parse_ts_ms"]
 
@@ -17,10 +18,17 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2})
 
 def iso(ts_ms: int) -> str:
     """Epoch ms → ``2021-03-20T00:22:00Z`` (milliseconds only when non-zero)."""
-    d = dt.datetime.fromtimestamp(ts_ms / 1000.0, tz=UTC)
-    if ts_ms % 1000:
-        return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts_ms % 1000:03d}Z"
-    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
+    s, ms = divmod(ts_ms, 1000)
+    if ms:
+        return f"{_iso_s(s)}.{ms:03d}Z"
+    return _iso_s(s) + "Z"
+
+
+@lru_cache(maxsize=8192)
+def _iso_s(s: int) -> str:
+    # Alerts and their evidence format the same few times over and over (a batch's
+    # watermark, a vessel's last fix): strftime is the costly part, so it is cached.
+    return dt.datetime.fromtimestamp(s, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _from_number(x: float) -> int:

@@ -147,3 +147,33 @@ def test_times_of_a_vessels_rows_slice_or_pick() -> None:
     assert b.times_of([0, 6]) == [0, 6000]  # not consecutive (3 left out)
     assert b.times_of([4]) == [4000]
     assert b.times_of([1, 4, 7]) == [1000, 4000, 7000]
+
+
+def test_vessel_order_and_times_by_vessel() -> None:
+    b = batch([2, 0, 2, 1, 0], [20.0] * 5, [35.0] * 5, 3)
+    assert b.order_list == [1, 4, 3, 0, 2]  # vessel 0's rows, then 1's, then 2's, in time
+    assert b.vessel_rows.tolist() == b.order_list
+    assert b.ts_by_vessel == [1000, 4000, 3000, 0, 2000]
+
+
+def test_quiet_spans_default_hands_each_vessel_its_rows() -> None:
+    from detectors.base import Detector
+
+    seen: list[tuple[str, list[int]]] = []
+
+    class Bookkeeper(Detector):
+        name = "bookkeeper"
+
+        @classmethod
+        def default_params(cls) -> None:
+            return None
+
+        def on_fix(self, fix, vs, ctx):  # type: ignore[no-untyped-def]
+            return []
+
+        def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
+            seen.append((vs.vessel, rows))
+
+    b = batch([2, 0, 2, 1, 0, 2], [20.0] * 6, [35.0] * 6, 3)  # order: 1 4 | 3 | 0 2 5
+    Bookkeeper().quiet_spans(b, np.array([0, 2]), np.array([1, 4]), np.array([2, 6]))
+    assert seen == [("v0", [4]), ("v2", [2, 5])]
