@@ -19,6 +19,7 @@ least 4 in the 2 h before, i.e. one every 30 min or better).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.batch import I64, FixBatch
+from detectors.batch import F64, I64, Bool, FixBatch
 from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel, is_small_craft
@@ -64,21 +65,21 @@ class AisGapDetector(Detector):
     def default_params(cls) -> AisGapParams:
         return AisGapParams()
 
-    def _eligible(
-        self, sog_kn: float | None, d: float, in_port: bool, recent: list[int], t: int
-    ) -> bool:
-        """Whether the fix at ``t`` is an eligible last fix before a gap."""
+    def _moving_at_sea(self, sog_kn: float | None, d: float, in_port: bool) -> bool:
+        """The fix's own part of being an eligible last fix before a gap: moving (or of
+        unknown speed), not within min_shore_m of the coast (unknown: at sea), not in port.
+        ``_moving_at_sea_many`` is the same test on columns."""
         p = self.params
         if sog_kn is not None and sog_kn < p.min_sog_kn:
             return False
         if d == d and d < p.min_shore_m:  # known and too close to (or on) land
             return False
-        if in_port:
-            return False
-        # recent holds only times within the window (see _book), thinned to one per 5 min;
-        # the fix at t counts too
-        n = len(recent) + (recent[-1] != t)
-        return n >= p.regular_min_fixes and t - recent[0] >= p.regular_min_span_s * 1000
+        return not in_port
+
+    def _moving_at_sea_many(self, sog: F64, d: F64, in_port: Bool) -> list[bool]:
+        p = self.params
+        with np.errstate(invalid="ignore"):  # NaN (unknown) compares False: not excluded
+            return (~(sog < p.min_sog_kn) & ~(d < p.min_shore_m) & ~in_port).tolist()
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         # The alert can only come with a fix after a long silence, or while one is open;
@@ -93,30 +94,29 @@ class AisGapDetector(Detector):
             cols = b.plans[self.name] = (b.sog_list, b.in_kinds_list(PORT_KINDS, outer=True))
         sog_l, port = cols
         r = rows[-1]
-        sog = sog_l[r]
-        self._book(
-            vs.for_detector(self.name),
-            b.times_of(rows),
-            None if sog != sog else sog,
-            b.shore.one(r),
-            port[r],
-        )
+        sog, d = sog_l[r], b.shore.one(r)
+        moving = self._moving_at_sea(None if sog != sog else sog, d, port[r])
+        self._book([(vs.for_detector(self.name), b.times_of(rows), moving, d)])
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
         if not vessels.size:
             return
         last = b.vessel_rows[hi - 1]  # each vessel's last row: it decides "ok"
-        sog = b.sog[last].tolist()
-        shore = b.shore.at(last).tolist()
-        port = b.in_kinds(PORT_KINDS, outer=True)[last].tolist()
-        ts, dets, name = b.ts_by_vessel, b.dets, self.name
-        for c, a, z, s, d, q in zip(
-            vessels.tolist(), lo.tolist(), hi.tolist(), sog, shore, port, strict=True
-        ):
-            st = dets[c].get(name)
-            if st is None:
-                st = dets[c][name] = {}
-            self._book(st, ts[a:z], None if s != s else s, d, q)
+        shore = b.shore.at(last)
+        moving = self._moving_at_sea_many(
+            b.sog[last], shore, b.in_kinds(PORT_KINDS, outer=True)[last]
+        )
+        name, ts = self.name, b.ts_by_vessel
+        dets = map(b.dets.__getitem__, vessels.tolist())
+        self._book(
+            zip(
+                [d.get(name) or d.setdefault(name, {}) for d in dets],
+                [ts[a:z] for a, z in zip(lo.tolist(), hi.tolist(), strict=True)],
+                moving,
+                shore.tolist(),
+                strict=True,
+            )
+        )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
@@ -128,34 +128,44 @@ class AisGapDetector(Detector):
             if gap_s >= p.min_gap_s:
                 out.append(self._alert(vs, last, fix, gap_s))
         in_port = bool(fix.zones_outer) and ctx.zones.any_kind(fix.zones_outer, PORT_KINDS)
-        self._book(st, [fix.ts_ms], fix.sog_kn, fix.dist_shore_m, in_port)
+        d = fix.dist_shore_m
+        self._book([(st, [fix.ts_ms], self._moving_at_sea(fix.sog_kn, d, in_port), d)])
         return out
 
-    def _book(
-        self, st: dict[str, Any], times: list[int], sog_kn: float | None, d: float, in_port: bool
-    ) -> None:
-        """The bookkeeping of every fix, for one or (quiet rows) several in a row (``times``,
-        in order): the gap is no longer open; report times thinned to one per 5 min, a
-        bounded summary of the last 2 h; whether the last fix is an eligible one, and its
-        distance to shore."""
-        st.pop("open", None)
-        recent = st.get("recent")
-        i = 0
-        if not recent:
-            recent = st["recent"] = [times[0]]
-            i = 1
-        window_ms = self.params.regular_window_s * 1000
-        # jump straight to the next time 5 min after the last one kept
-        n = len(times)
-        while (i := bisect_left(times, recent[-1] + 300_000, i)) < n:
-            t = times[i]
-            recent.append(t)
-            horizon = t - window_ms
-            while recent[0] < horizon:
-                del recent[0]
-            i += 1
-        st["ok"] = self._eligible(sog_kn, d, in_port, recent, times[-1])
-        st["shore_m"] = None if d != d else round(d)
+    def _book(self, items: Iterable[tuple[dict[str, Any], list[int], bool, float]]) -> None:
+        """The bookkeeping of every fix, for one vessel or many: per vessel its state, the
+        times of one or (quiet rows) several fixes in a row, in order, whether the last is
+        moving at sea (``_moving_at_sea``) and its distance to shore. The gap is no longer
+        open; report times thinned to one per 5 min, a bounded summary of the last 2 h;
+        whether the last fix is an eligible one, and its distance to shore."""
+        p = self.params
+        window_ms = p.regular_window_s * 1000
+        span_ms = p.regular_min_span_s * 1000
+        for st, times, moving, d in items:
+            st.pop("open", None)
+            recent = st.get("recent")
+            i = 0
+            if not recent:
+                recent = st["recent"] = [times[0]]
+                i = 1
+            # jump straight to the next time 5 min after the last one kept
+            n = len(times)
+            while (i := bisect_left(times, recent[-1] + 300_000, i)) < n:
+                t = times[i]
+                recent.append(t)
+                horizon = t - window_ms
+                while recent[0] < horizon:
+                    del recent[0]
+                i += 1
+            # eligible: moving at sea, and reporting regularly - recent holds only times
+            # within the window, thinned to one per 5 min; the last fix counts too
+            t = times[-1]
+            st["ok"] = (
+                moving
+                and len(recent) + (recent[-1] != t) >= p.regular_min_fixes
+                and t - recent[0] >= span_ms
+            )
+            st["shore_m"] = None if d != d else round(d)
 
     @staticmethod
     def _last_ok(vs: VesselState, st: dict[str, Any]) -> dict[str, Any] | None:

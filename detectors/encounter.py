@@ -106,7 +106,7 @@ class EncounterDetector(Detector):
             return alone
         b.plans[(self.name, "eligible")] = elig.tolist()
         b.plans[(self.name, "vessels")] = {b.states[c].vessel for c in set(b.vc[rows].tolist())}
-        b.plans[(self.name, "codes")] = np.unique(b.vc[rows])
+        b.plans[(self.name, "elig")] = elig
         codes = {s.vessel: i for i, s in enumerate(b.states)}
         reach_m = p.max_dist_m * 1.05 + 10.0  # margin over the plane's rounding
         for k in np.unique(bucket[rows]).tolist():
@@ -138,6 +138,33 @@ class EncounterDetector(Detector):
             alone[r] = ~np.isin(b.vc[r], crowded)
         return alone
 
+    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
+        # quiet_rows for many vessels: each one's last eligible row per bucket, with numpy
+        elig = b.plans.get((self.name, "elig"))
+        if elig is None:
+            return
+        edge = np.zeros(b.n + 1, dtype=np.int64)  # the spans, over vessel-ordered rows
+        edge[lo] += 1
+        edge[hi] -= 1
+        order = b.vessel_rows
+        at = np.flatnonzero((np.cumsum(edge[:-1]) > 0) & elig[order])
+        if not at.size:
+            return
+        rows = order[at]  # by vessel, then time
+        vc, bucket = b.vc[rows], b.ts[rows] // BUCKET_MS
+        last = np.ones(rows.size, dtype=bool)  # the last of its vessel and bucket
+        last[:-1] = (vc[1:] != vc[:-1]) | (bucket[1:] != bucket[:-1])
+        ts, lat, lon = b.ts[rows[last]], b.lat[rows[last]], b.lon[rows[last]]
+        for c, k, t, y, x in zip(
+            vc[last].tolist(),
+            bucket[last].tolist(),
+            ts.tolist(),
+            lat.tolist(),
+            lon.tolist(),
+            strict=True,
+        ):
+            self._put(b.states[c], b.shared, k, t, y, x)
+
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         elig = b.plans.get((self.name, "eligible"))
         if elig is None or vs.vessel not in b.plans[(self.name, "vessels")]:
@@ -147,35 +174,29 @@ class EncounterDetector(Detector):
         for u in rows:
             if elig[u]:
                 last[ts[u] // BUCKET_MS] = u
-        if not last:
-            return
-        st = vs.for_detector(self.name)
-        small = is_small_craft(vs.static)
         lat, lon = b.lat_list, b.lon_list
         for bucket, u in last.items():
-            st["b"] = bucket
-            b.shared.bucket_put(
-                bucket,
-                vs.vessel,
-                lat[u],
-                lon[u],
-                {
-                    "ts": ts[u],
-                    "ok": True,
-                    "small": small,
-                    "lat": lat[u],
-                    "lon": lon[u],
-                    "name": vs.static.get("name"),
-                },
-            )
+            self._put(vs, b.shared, bucket, ts[u], lat[u], lon[u])
 
-    def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
-        codes = b.plans.get((self.name, "codes"))
-        if codes is None:
-            return
-        some = np.isin(vessels, codes)  # only vessels with an eligible row have work
-        if some.any():
-            super().quiet_spans(b, vessels[some], lo[some], hi[some])
+    def _put(
+        self, vs: VesselState, shared: Any, bucket: int, ts: int, lat: float, lon: float
+    ) -> None:
+        """A routine eligible fix: the vessel's entry in its bucket of the shared view."""
+        vs.for_detector(self.name)["b"] = bucket
+        shared.bucket_put(
+            bucket,
+            vs.vessel,
+            lat,
+            lon,
+            {
+                "ts": ts,
+                "ok": True,
+                "small": is_small_craft(vs.static),
+                "lat": lat,
+                "lon": lon,
+                "name": vs.static.get("name"),
+            },
+        )
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

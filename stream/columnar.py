@@ -43,6 +43,7 @@ __all__ = [
 MIN_DT_FOR_DERIVED_S = 20.0  # derive sog/cog only over ≥ 20 s (minute-resolution feeds)
 NAN = math.nan
 _AIS_CLASS = attrgetter("ais_class")
+_VESSEL, _TS, _LAT, _LON = (attrgetter(f) for f in ("vessel", "ts_ms", "lat", "lon"))
 
 _hash_cache: dict[int, tuple[ZoneSet, npt.NDArray[np.uint64]]] = {}
 
@@ -113,10 +114,10 @@ def run_columnar(
     pidx_all = [i for i, r in enumerate(recs) if isinstance(r, Position)]
     p_all: list[Position] = [recs[i] for i in pidx_all]  # type: ignore[misc]
     m = len(p_all)
-    vc_all = np.fromiter((codes[p.vessel] for p in p_all), np.int64, m)
-    ts_all = np.fromiter((p.ts_ms for p in p_all), np.int64, m)
-    lat_all = np.fromiter((p.lat for p in p_all), np.float64, m)
-    lon_all = np.fromiter((p.lon for p in p_all), np.float64, m)
+    vc_all = np.fromiter(map(codes.__getitem__, map(_VESSEL, p_all)), np.int64, m)
+    ts_all = np.fromiter(map(_TS, p_all), np.int64, m)
+    lat_all = np.fromiter(map(_LAT, p_all), np.float64, m)
+    lon_all = np.fromiter(map(_LON, p_all), np.float64, m)
 
     # The state each vessel starts the batch with.
     has_last = np.zeros(nv, dtype=bool)
@@ -251,6 +252,24 @@ def run_columnar(
             "cog_deg": cog_at(u),
         }
 
+    def lasts_of(rows: list[int]) -> list[dict[str, Any]]:
+        """``last_of`` for many rows at once."""
+        cogs = [pos[u].cog_deg for u in rows]
+        for k, cg in enumerate(cogs):
+            if cg is None:
+                cogs[k] = cog_at(rows[k])
+        return [
+            {"ts_ms": t, "lat": la, "lon": lo, "sog_kn": None if v != v else v, "cog_deg": cg}
+            for t, la, lo, v, cg in zip(
+                ts[rows].tolist(),
+                lat[rows].tolist(),
+                lon[rows].tolist(),
+                sog[rows].tolist(),
+                cogs,
+                strict=True,
+            )
+        ]
+
     # Each vessel's rows in time order, and how far its state has been brought.
     order_l: list[int] = b.order_list
     vs_sorted = vc[order]
@@ -315,14 +334,14 @@ def run_columnar(
     hot_l: list[int] = hot_idx.tolist()
     # Per hot row, which detectors are hot there: rows share a few combinations, each
     # planned once - (detector, its quiet index or -1) in order, and the quiet ones' flags.
-    which = np.stack(
-        [np.ones(hot_idx.size, bool) if mk is None else mk[hot_idx] for mk in masks], axis=1
-    )
-    combos, combo_of = np.unique(which, axis=0, return_inverse=True)
+    key = np.zeros(hot_idx.size, dtype=object if len(dets) > 62 else np.int64)
+    for j, mk in enumerate(masks):
+        key += (1 << j) if mk is None else mk[hot_idx].astype(key.dtype) << j
+    combos, combo_of = np.unique(key, return_inverse=True)
     plans = [
         (
-            tuple((d, qi.get(d, -1)) for d, h in zip(dets, cb, strict=True) if h),
-            tuple(bool(cb[dets.index(d)]) for d in quiet_dets),
+            tuple((d, qi.get(d, -1)) for j, d in enumerate(dets) if cb >> j & 1),
+            tuple(bool(cb >> dets.index(d) & 1) for d in quiet_dets),
         )
         for cb in combos.tolist()
     ]
@@ -393,7 +412,7 @@ def run_columnar(
         record_fix(vs, fix)
 
     if n:
-        _fold_rest(b, pos, has_cls, quiet_dets, seen, sig_in, sig_out, starts, ptr, end, last_of)
+        _fold_rest(b, pos, has_cls, quiet_dets, seen, sig_in, sig_out, starts, ptr, end, lasts_of)
         pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
     pl.stats["positions"] += n
     return alerts
@@ -410,7 +429,7 @@ def _fold_rest(
     starts: npt.NDArray[np.int64],
     ptr: list[int],
     end: list[int],
-    last_of: Callable[[int], dict[str, Any]],
+    lasts_of: Callable[[list[int]], list[dict[str, Any]]],
 ) -> None:
     """The end of a batch: each vessel's rows the quiet-capable detectors have not seen,
     each detector for all vessels at once (``Detector.quiet_spans``); its rows after its
@@ -441,16 +460,16 @@ def _fold_rest(
         vcodes.tolist(), sig_in[last_row].tolist(), sig_out[last_row].tolist(), strict=True
     ):
         st_list[c].zsig = [si, so]
-    for c, u, k, mu, cu in zip(
+    for c, last, k, mu, cu in zip(
         cs.tolist(),
-        order[hi - 1].tolist(),
+        lasts_of(order[hi - 1].tolist()),
         (hi - lo).tolist(),
         mmsi_row.tolist(),
         cls_row.tolist(),
         strict=True,
     ):
         vs = st_list[c]
-        vs.last = last_of(u)
+        vs.last = last
         vs.n_fixes += k
         if mu >= 0:
             vs.static["mmsi"] = pos[mu].mmsi
