@@ -17,7 +17,8 @@ import hashlib
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,7 +44,9 @@ __all__ = [
 MIN_DT_FOR_DERIVED_S = 20.0  # derive sog/cog only over ≥ 20 s (minute-resolution feeds)
 NAN = math.nan
 _AIS_CLASS = attrgetter("ais_class")
-_VESSEL, _TS, _LAT, _LON = (attrgetter(f) for f in ("vessel", "ts_ms", "lat", "lon"))
+_VESSEL, _TS, _LAT, _LON, _SOG, _MMSI = (
+    attrgetter(f) for f in ("vessel", "ts_ms", "lat", "lon", "sog_kn", "mmsi")
+)
 
 _hash_cache: dict[int, tuple[ZoneSet, npt.NDArray[np.uint64]]] = {}
 
@@ -155,8 +158,11 @@ def run_columnar(
     pl.stats["duplicate_fixes"] += int(dup.sum())
 
     n = int(used.size)
-    pos: list[Position] = [p_all[i] for i in used.tolist()]
-    rec_of: list[int] = [pidx_all[i] for i in used.tolist()]
+    if n == m:  # nothing dropped (the usual case)
+        pos, rec_of = p_all, pidx_all
+    else:
+        pos = [p_all[i] for i in used.tolist()]
+        rec_of = [pidx_all[i] for i in used.tolist()]
     vc, ts, lat, lon = vc_all[used], ts_all[used], lat_all[used], lon_all[used]
     order = np.argsort(vc, kind="stable")  # each vessel's rows, in time order
     prev = prev_in_group(vc, order)
@@ -170,7 +176,7 @@ def run_columnar(
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = np.where(dt > 0, dist / dt * KN_PER_MPS, np.where(dist > 0, math.inf, 0.0))
     implied[~has_prev] = NAN
-    sog_rep = np.fromiter((NAN if p.sog_kn is None else p.sog_kn for p in pos), np.float64, n)
+    sog_rep = np.array(list(map(_SOG, pos)), dtype=np.float64)  # None: NaN
     with np.errstate(invalid="ignore"):
         sog = np.where(np.isnan(sog_rep) & (dt >= MIN_DT_FOR_DERIVED_S), implied, sog_rep)
 
@@ -209,7 +215,7 @@ def run_columnar(
         has_prev=has_prev,
         crossing=crossing,
         zone_change=zone_change,
-        mmsi_known=np.fromiter((p.mmsi is not None for p in pos), bool, n),
+        mmsi_known=np.fromiter(map(is_not, map(_MMSI, pos), repeat(None)), bool, n),
         inner_pt=in_pt,
         inner_zone=in_zone,
         outer_pt=out_pt,

@@ -145,12 +145,18 @@ class Pipeline:
         else:
             items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
             self.store.set_many(items, self.state_ttl_s)
-        for v, vs in states.items():
-            wake = [w for d in self._waking if (w := d.wake_at(vs)) is not None]
-            if wake:
-                self.store.schedule(self.scope, v, min(wake))
+        waking, scope = self._waking, self.scope
+        schedule, cancel = self.store.schedule, self.store.cancel
+        for v, vs in states.items():  # each vessel's earliest timer, if any
+            at: int | None = None
+            for d in waking:
+                w = d.wake_at(vs)
+                if w is not None and (at is None or w < at):
+                    at = w
+            if at is None:
+                cancel(scope, v)
             else:
-                self.store.cancel(self.scope, v)
+                schedule(scope, v, at)
 
     def _run(
         self, recs: list[Position | StaticData], states: dict[str, VesselState]
