@@ -187,6 +187,22 @@ class FixBatch:
         ptr, zones, ids = self._zone_csr[outer]
         return tuple([ids[z] for z in zones[ptr[row] : ptr[row + 1]]])
 
+    def zone_ids_of(self, rows: I64, outer: bool = False) -> list[tuple[str, ...]]:
+        """``zone_ids_at`` for many rows at once (``rows`` in increasing order)."""
+        pt, zn = (self.outer_pt, self.outer_zone) if outer else (self.inner_pt, self.inner_zone)
+        a = np.searchsorted(pt, rows)
+        cnt = np.searchsorted(pt, rows + 1) - a
+        ids = [z.id for z in self.zones.zones]
+        # each row's pairs a .. a + cnt - 1, concatenated
+        at = np.repeat(a - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        names = [ids[z] for z in zn[at].tolist()]
+        out: list[tuple[str, ...]] = []
+        k = 0
+        for c in cnt.tolist():
+            out.append(tuple(names[k : k + c]))
+            k += c
+        return out
+
     @cached_property
     def _zone_csr(self) -> dict[bool, tuple[list[int], list[int], list[str]]]:
         """Per row, its zones as lists (CSR over the (row, zone) pairs, which come sorted

@@ -94,8 +94,24 @@ class LoiteringDetector(Detector):
         # Only vessels with an episode at the start of the batch: one that starts in it does
         # so on a hot row, and every later row of the vessel is hot (hot_rows).
         has = b.plans.get((self.name, "ep"))
-        if has is not None and (some := has[vessels]).any():
-            super().quiet_spans(b, vessels[some], lo[some], hi[some])
+        if has is None or not (some := has[vessels]).any():
+            return
+        vessels, lo, hi = vessels[some], lo[some], hi[some]
+        # per span, quiet_rows' count of rows of known speed and the last of them, with numpy
+        order = b.vessel_rows
+        known = ~np.isnan(b.sog[order])
+        upto = np.r_[0, np.cumsum(known)]
+        count = upto[hi] - upto[lo]
+        last = np.maximum.accumulate(np.where(known, np.arange(b.n), -1))[hi - 1]
+        ts = b.ts[order[np.maximum(last, 0)]]
+        dets = b.dets
+        for c, k, t in zip(vessels.tolist(), count.tolist(), ts.tolist(), strict=True):
+            st = dets[c].get(self.name)
+            ep = st.get("ep") if st else None
+            if ep is not None and k:
+                ep["fast"] = 0
+                ep["last_ts"] = t
+                ep["n"] += k
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         st = vs.det.get(self.name)

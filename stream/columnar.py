@@ -359,6 +359,8 @@ def run_columnar(
     dist_h: list[float] = dist[hot_idx].tolist()
     implied_h: list[float] = implied[hot_idx].tolist()
     shore_h: list[float] = shore.at(hot_idx).tolist()
+    zin_h = b.zone_ids_of(hot_idx)
+    zout_h = b.zone_ids_of(hot_idx, outer=True)
     events: list[tuple[int, int, Any]] = [(rec_of[u], 0, k) for k, u in enumerate(hot_l)]
     if len(p_all) < len(recs):
         events += [(i, 1, r) for i, r in enumerate(recs) if isinstance(r, StaticData)]
@@ -396,8 +398,8 @@ def run_columnar(
             dt_s=dt_h[hk] if hp else None,
             dist_m=dist_h[hk] if hp else None,
             implied_kn=implied_h[hk] if hp else None,
-            zones=b.zone_ids_at(u),
-            zones_outer=b.zone_ids_at(u, outer=True),
+            zones=zin_h[hk],
+            zones_outer=zout_h[hk],
             dist_shore_m=shore_h[hk],
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,

@@ -177,3 +177,17 @@ def test_quiet_spans_default_hands_each_vessel_its_rows() -> None:
     b = batch([2, 0, 2, 1, 0, 2], [20.0] * 6, [35.0] * 6, 3)  # order: 1 4 | 3 | 0 2 5
     Bookkeeper().quiet_spans(b, np.array([0, 2]), np.array([1, 4]), np.array([2, 6]))
     assert seen == [("v0", [4]), ("v2", [2, 5])]
+
+
+def test_zone_ids_of_many_rows_match_one_at_a_time() -> None:
+    # Lesbos strait (territorial seas, boundary band), open Aegean, Lampedusa, mid-sea
+    lon = [26.4, 25.0, 12.6, 18.0, 26.45, 12.55]
+    lat = [39.2, 37.0, 35.5, 34.0, 39.25, 35.52]
+    b = batch([0, 1, 2, 3, 0, 2], lon, lat, 4)
+    rows = np.arange(6)
+    for outer in (False, True):
+        many = b.zone_ids_of(rows, outer=outer)
+        assert many == [b.zone_ids_at(u, outer=outer) for u in range(6)]
+        assert any(many) and not all(many)  # some rows in zones, some in none
+    assert b.zone_ids_of(np.array([3, 5])) == [b.zone_ids_at(3), b.zone_ids_at(5)]
+    assert b.zone_ids_of(np.empty(0, dtype=np.int64)) == []
