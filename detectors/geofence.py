@@ -36,6 +36,11 @@ I64 = npt.NDArray[np.int64]
 
 COAST_SPACING_M = 250.0
 FINE_SHORE_M = 20_000.0
+# Zone covers use cells of 0.01 deg (~1 km): the Aegean's territorial-sea and contiguous-zone
+# lines wind around every island, and at 0.02 deg half the fixes there fell in a cell an
+# edge crosses (an exact polygon test each); at 0.01 a quarter do. Built in ~0.8 s, ~33 MB
+# per cover (measured on config/zones); the land cover keeps the default (no gain there).
+ZONE_CELL_DEG = 0.01
 HYSTERESIS_M = 1000.0  # exit only 1 km outside a zone (GFW ports: 3 km in / 4 km out)
 
 
@@ -127,11 +132,11 @@ class ZoneSet:
 
     @cached_property
     def _inner_cover(self) -> CellCover:
-        return CellCover([self.zones[i].geometry for i in self._poly_idx])
+        return CellCover([self.zones[i].geometry for i in self._poly_idx], ZONE_CELL_DEG)
 
     @cached_property
     def _outer_cover(self) -> CellCover:
-        return CellCover(self._outer_geoms)
+        return CellCover(self._outer_geoms, ZONE_CELL_DEG)
 
     @cached_property
     def _outer_geoms(self) -> list[BaseGeometry]:

@@ -108,8 +108,13 @@ def record_fix(vs: VesselState, fix: Fix) -> None:
 
 
 def run_columnar(
-    pl: Pipeline, recs: Sequence[Position | StaticData], states: dict[str, VesselState]
+    pl: Pipeline,
+    recs: Sequence[Position | StaticData],
+    states: dict[str, VesselState],
+    vessels: Sequence[str] | None = None,
 ) -> list[Alert]:
+    """One batch (in event-time order) through the detectors; ``vessels``: each record's
+    vessel, when the caller has them."""
     zs = pl.zones
     st_list = list(states.values())
     codes = {v: i for i, v in enumerate(states)}
@@ -117,7 +122,11 @@ def run_columnar(
     pidx_all = [i for i, r in enumerate(recs) if isinstance(r, Position)]
     p_all: list[Position] = [recs[i] for i in pidx_all]  # type: ignore[misc]
     m = len(p_all)
-    vc_all = np.fromiter(map(codes.__getitem__, map(_VESSEL, p_all)), np.int64, m)
+    if vessels is None:
+        vessels = list(map(_VESSEL, recs))
+    if m < len(recs):
+        vessels = [vessels[i] for i in pidx_all]
+    vc_all = np.fromiter(map(codes.__getitem__, vessels), np.int64, m)
     ts_all = np.fromiter(map(_TS, p_all), np.int64, m)
     lat_all = np.fromiter(map(_LAT, p_all), np.float64, m)
     lon_all = np.fromiter(map(_LON, p_all), np.float64, m)

@@ -76,15 +76,21 @@ class Pipeline:
     # -- public -----------------------------------------------------------------------------
     def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
         """Run one batch; returns the alerts in the order they were raised."""
-        recs = sorted(records, key=_TS)
         alerts: list[Alert] = []
-        if recs:
+        if records:
             with gc_paused():  # a batch's work is acyclic (see stream/gcpause.py)
+                ts = np.fromiter(map(_TS, records), np.int64, len(records))
+                if (ts[1:] < ts[:-1]).any():  # (a replay's batches come in order already)
+                    records = sorted(records, key=_TS)
+                recs = list(records) if not isinstance(records, list) else records
+                vessels = list(map(_VESSEL, recs))  # one pass for the set and the columns
                 # Event-time TTLs (memory backend) count from the newest time of this batch.
                 self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
-                states = self._load(set(map(_VESSEL, recs)))
-                run = run_columnar if self.fast else Pipeline._run
-                alerts.extend(run(self, recs, states))
+                states = self._load(set(vessels))
+                if self.fast:
+                    alerts.extend(run_columnar(self, recs, states, vessels))
+                else:
+                    alerts.extend(self._run(recs, states))
                 self._save(states)
                 alerts.extend(self.advance(recs[-1].ts_ms))
         return alerts

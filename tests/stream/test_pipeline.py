@@ -78,3 +78,19 @@ def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
     assert got.count(("encounter", "open")) == 1 and got.count(("loitering", "open")) == 2
     assert [x for x in got if x[0] == "ais_gap"] == [("ais_gap", "open"), ("ais_gap", "closed")]
     assert mem == red
+
+
+def test_a_batch_out_of_event_time_order_is_processed_in_order(pipeline: Pipeline) -> None:
+    from stream.app import build_pipeline
+    from stream.settings import load_settings
+
+    trk = line("247000001", 14.5, 35.45, 90, 10, 12) + line("247000002", 14.6, 35.4, 0, 8, 12)
+    ordered = sorted(trk, key=lambda r: r.ts_ms)
+    shuffled = ordered[::2][::-1] + ordered[1::2]
+    ref = build_pipeline(load_settings(env={}))
+    pipeline.process(tuple(shuffled))  # any sequence, in any order
+    ref.process(ordered)
+    assert pipeline.stats == ref.stats and pipeline.stats["positions"] == 24
+    assert pipeline.stats["late_fixes"] == 0  # sorted first, not taken as late
+    for v in ("247000001", "247000002"):
+        assert pipeline.store.get(vessel_key(v)) == ref.store.get(vessel_key(v))
