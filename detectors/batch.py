@@ -278,6 +278,10 @@ class FixBatch:
         """True from each vessel's first True row onward (within the batch)."""
         return self._running_count(mask) > 0 if mask.any() else mask
 
+    def running_count(self, mask: Bool) -> I64:
+        """Per row, how many True rows its vessel has up to and including it."""
+        return self._running_count(mask)
+
     def _running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""
         order, gid = self._groups

@@ -38,10 +38,24 @@ class PositionOnLandDetector(Detector):
         return PositionOnLandParams()
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
+        # Fixes well inland, and the fixes that end an episode: the first one back at sea
+        # (known distance > 0) after an inland fix, or after the batch's start for a vessel
+        # whose episode is open. Every other fix leaves the state as it is.
         land = b.zones.on_land(b.lon, b.lat)
         inland = b.shore.where(land) < -self.params.min_inland_m * 0.999  # NaN compares False
         on = b.per_vessel(self.name, lambda st: bool(st.get("on")))
-        return inland | b.from_first(inland) | on
+        if not (inland.any() or on.any()):
+            return inland
+        seg = b.running_count(inland)  # inland fixes of the vessel so far, this one included
+        cand = ~inland & ((seg > 0) | on)
+        back = cand & (b.shore.where(cand) > 0)
+        rows = b.vessel_rows[np.flatnonzero(back[b.vessel_rows])]  # by vessel, then time
+        vc, sg = b.vc[rows], seg[rows]
+        first = np.ones(rows.size, dtype=bool)  # the first of its vessel and segment
+        first[1:] = (vc[1:] != vc[:-1]) | (sg[1:] != sg[:-1])
+        hot = inland.copy()
+        hot[rows[first]] = True
+        return hot
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         d = fix.dist_shore_m

@@ -119,8 +119,12 @@ def run_columnar(
     st_list = list(states.values())
     codes = {v: i for i, v in enumerate(states)}
     nv = len(st_list)
-    pidx_all = [i for i, r in enumerate(recs) if isinstance(r, Position)]
-    p_all: list[Position] = [recs[i] for i in pidx_all]  # type: ignore[misc]
+    if all(map(isinstance, recs, repeat(Position))):  # positions only (the usual case)
+        pidx_all = list(range(len(recs)))
+        p_all: list[Position] = list(recs)  # type: ignore[arg-type]
+    else:
+        pidx_all = [i for i, r in enumerate(recs) if isinstance(r, Position)]
+        p_all = [recs[i] for i in pidx_all]  # type: ignore[misc]
     m = len(p_all)
     if vessels is None:
         vessels = list(map(_VESSEL, recs))

@@ -167,3 +167,23 @@ def test_waiting_in_a_departure_area_then_crossing(batch: int) -> None:
         assert a["evidence"]["events"][0]["event"] == "in"
         # from the last fix in the departure area (minutes before), not the first (>= 40 min)
         assert a["evidence"]["duration_s"] <= 600
+
+
+@pytest.mark.parametrize("batch", [5, 40, 5000])
+def test_positions_jumping_inland_and_back(batch: int) -> None:
+    """A ship off Sicily whose GNSS jumps well inland, comes back to sea, and jumps inland
+    again 7 h later (past the cooldown), twice within one batch at the larger sizes, across
+    batches at the smaller ones: only the inland fixes and the first fix back at sea after
+    them change anything, and the columnar path skips the rest exactly."""
+    from tests.builders import T0, line
+
+    sea = line("247990031", 12.9, 36.9, 90, 8, 30, dt_s=60)
+    inland = {6, 7, 8, 21, 22}  # Sicily's interior, far beyond the 3 km tolerance
+    recs = []
+    for k, p in enumerate(sea):
+        t = T0 + (k * 60 + (7 * 3600 if k >= 20 else 0)) * 1000
+        recs.append(
+            p._replace(ts_ms=t, lon=14.2, lat=37.55) if k in inland else p._replace(ts_ms=t)
+        )
+    alerts = _assert_same(recs, batch)
+    assert [a["type"] for a in alerts].count("position_on_land") == 2  # (and jumps: kinematic)
