@@ -59,25 +59,32 @@ class LoiteringDetector(Detector):
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         p = self.params
-        # No episode: one can only start on a slow fix away from ports; from the first such
-        # fix on, every fix of the vessel matters.
+        v = b.vc
         in_port = b.in_kinds(PORT_KINDS, outer=True)
+        # An episode can only start on a slow fix away from ports (a superset here).
         slow = (b.sog < p.max_speed_kn * 1.0001) & ~in_port
         start = slow & (b.shore.where(slow) >= p.min_shore_m * 0.999)
-        # An episode running since an earlier batch: a fix that only extends it (slow, or of
-        # unknown speed, near its centre, in time, away from ports and shore, no alert due)
-        # is routine (quiet_rows); from the first other fix on, every fix matters.
+        # The episodes running since an earlier batch, and those that surely start at a
+        # vessel's first such fix in this one (on_fix's own test): a later fix that only
+        # extends one (slow, or of unknown speed, near its centre, in time, away from ports
+        # and shore, no alert due) is routine (quiet_rows); from the first other fix on,
+        # every fix of the vessel matters. A vessel whose first such fix is not sure to
+        # start one: every fix from it on.
         eps = [s.det.get(self.name, {}).get("ep") for s in b.states]
-        if not any(e is not None for e in eps):
-            return b.from_first(start)
         has = np.array([e is not None for e in eps], dtype=bool)
-        b.plans[(self.name, "ep")] = has
         c_lat = np.array([e["lat"] if e else np.nan for e in eps])
         c_lon = np.array([e["lon"] if e else np.nan for e in eps])
         t0 = np.array([e["t0"] if e else 0 for e in eps], dtype=np.int64)
         alerted = np.array([bool(e and e.get("alerted")) for e in eps], dtype=bool)
-        v = b.vc
-        running = has[v]
+        first = b.first(start) & ~has[v]
+        with np.errstate(invalid="ignore"):
+            sure = first & (b.sog < p.max_speed_kn) & (b.shore.where(first) >= p.min_shore_m)
+        new = b.vc[sure]  # one row per vessel: its episode's centre and start
+        has_new = np.zeros(has.size, dtype=bool)
+        has_new[new] = True
+        c_lat[new], c_lon[new], t0[new] = b.lat[sure], b.lon[sure], b.ts[sure]
+        running = has[v] | (has_new[v] & (b.running_count(sure) > 0) & ~sure)
+        b.plans[(self.name, "ep")] = has | has_new
         with np.errstate(invalid="ignore"):
             extends = (
                 running
@@ -88,7 +95,7 @@ class LoiteringDetector(Detector):
                 & (alerted[v] | (b.ts - t0[v] < p.min_duration_s * 1000 - 1))
             )
             extends &= b.shore.where(extends) >= p.min_shore_m * 1.001
-        return b.from_first(np.where(running, ~extends, start))
+        return sure | b.from_first(np.where(running, ~extends, start & ~has_new[v]))
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
         # Only vessels with an episode at the start of the batch: one that starts in it does
