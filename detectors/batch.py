@@ -280,7 +280,7 @@ class FixBatch:
 
     def running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""
-        return self._running_count(mask)
+        return self._running_count(mask) if mask.any() else np.zeros(self.n, dtype=np.int64)
 
     def _running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""

@@ -94,3 +94,14 @@ def test_a_batch_out_of_event_time_order_is_processed_in_order(pipeline: Pipelin
     assert pipeline.stats["late_fixes"] == 0  # sorted first, not taken as late
     for v in ("247000001", "247000002"):
         assert pipeline.store.get(vessel_key(v)) == ref.store.get(vessel_key(v))
+
+
+def test_batches_with_no_usable_position(pipeline: Pipeline) -> None:
+    # identity reports only, then positions that are all late or duplicate: no rows for the
+    # detectors' masks, no crash, everything counted
+    trk = line("247000001", 14.5, 35.45, 90, 1.0, 6)
+    assert pipeline.process([static("247000001", T0, name="ALPHA")]) == []
+    pipeline.process(trk[3:])
+    assert pipeline.process([*trk[:3], trk[-1]]) == []
+    assert pipeline.stats["static_reports"] == 1 and pipeline.stats["positions"] == 3
+    assert pipeline.stats["late_fixes"] == 3 and pipeline.stats["duplicate_fixes"] == 1
