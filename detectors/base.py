@@ -21,9 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    I64 = npt.NDArray[np.int64]
-
-    from detectors.batch import FixBatch
+    from detectors.batch import I64, FixBatch
     from detectors.geofence import Crossing, ZoneSet
 
 __all__ = ["Context", "Detector", "Fix", "SharedView", "VesselState", "alert_id"]

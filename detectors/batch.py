@@ -184,11 +184,11 @@ class FixBatch:
     def zone_ids_at(self, row: int, outer: bool = False) -> tuple[str, ...]:
         """Ids of the zones around one row (``outer``: within their exit hysteresis), in
         zone order."""
-        ptr, zones, ids = self._zone_csr[outer]
-        return tuple([ids[z] for z in zones[ptr[row] : ptr[row + 1]]])
+        return self.zone_ids_of(np.array([row]), outer)[0]
 
     def zone_ids_of(self, rows: I64, outer: bool = False) -> list[tuple[str, ...]]:
-        """``zone_ids_at`` for many rows at once (``rows`` in increasing order)."""
+        """``zone_ids_at`` for many rows at once (``rows`` in increasing order), from the
+        (row, zone) pairs, which come sorted by row."""
         pt, zn = (self.outer_pt, self.outer_zone) if outer else (self.inner_pt, self.inner_zone)
         a = np.searchsorted(pt, rows)
         cnt = np.searchsorted(pt, rows + 1) - a
@@ -202,20 +202,6 @@ class FixBatch:
             out.append(tuple(names[k : k + c]))
             k += c
         return out
-
-    @cached_property
-    def _zone_csr(self) -> dict[bool, tuple[list[int], list[int], list[str]]]:
-        """Per row, its zones as lists (CSR over the (row, zone) pairs, which come sorted
-        by row), inner and outer."""
-        rows = np.arange(self.n + 1)
-        ids = [z.id for z in self.zones.zones]
-        return {
-            outer: (np.searchsorted(pt, rows).tolist(), zn.tolist(), ids)
-            for outer, (pt, zn) in (
-                (False, (self.inner_pt, self.inner_zone)),
-                (True, (self.outer_pt, self.outer_zone)),
-            )
-        }
 
     def in_kinds_list(self, kinds: frozenset[str], outer: bool = False) -> list[bool]:
         """``in_kinds`` as a Python list (cheap per-row lookups)."""
@@ -272,18 +258,16 @@ class FixBatch:
 
     def first(self, mask: Bool) -> Bool:
         """Only each vessel's first True row (within the batch)."""
-        return mask & (self._running_count(mask) == 1) if mask.any() else mask
+        return mask & (self.running_count(mask) == 1)
 
     def from_first(self, mask: Bool) -> Bool:
         """True from each vessel's first True row onward (within the batch)."""
-        return self._running_count(mask) > 0 if mask.any() else mask
+        return self.running_count(mask) > 0
 
     def running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""
-        return self._running_count(mask) if mask.any() else np.zeros(self.n, dtype=np.int64)
-
-    def _running_count(self, mask: Bool) -> I64:
-        """Per row, how many True rows its vessel has up to and including it."""
+        if not mask.any():
+            return np.zeros(self.n, dtype=np.int64)
         order, gid = self._groups
         m = mask[order].astype(np.int64)
         cs = np.cumsum(m)

@@ -98,8 +98,8 @@ class LoiteringDetector(Detector):
         return sure | b.from_first(np.where(running, ~extends, start & ~has_new[v]))
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
-        # Only vessels with an episode at the start of the batch: one that starts in it does
-        # so on a hot row, and every later row of the vessel is hot (hot_rows).
+        # Only vessels with an episode, from an earlier batch or started in this one (the
+        # plan hot_rows made): the others' quiet rows change nothing.
         has = b.plans.get((self.name, "ep"))
         if has is None or not (some := has[vessels]).any():
             return

@@ -92,16 +92,17 @@ def zone_transitions(fix: Fix, vs: VesselState) -> Fix:
     return fix._replace(entered=entered, exited=exited) if entered or exited else fix
 
 
+def last_fix(
+    ts_ms: int, lat: float, lon: float, sog_kn: float | None, cog_deg: float | None
+) -> dict[str, Any]:
+    """A vessel's last fix as its state keeps it (``VesselState.last``)."""
+    return {"ts_ms": ts_ms, "lat": lat, "lon": lon, "sog_kn": sog_kn, "cog_deg": cog_deg}
+
+
 def record_fix(vs: VesselState, fix: Fix) -> None:
     """After the detectors: the fix becomes the vessel's last one."""
     p = fix.pos
-    vs.last = {
-        "ts_ms": p.ts_ms,
-        "lat": p.lat,
-        "lon": p.lon,
-        "sog_kn": fix.sog_kn,
-        "cog_deg": fix.cog_deg,
-    }
+    vs.last = last_fix(p.ts_ms, p.lat, p.lon, fix.sog_kn, fix.cog_deg)
     vs.n_fixes += 1
     if p.ais_class and "ais_class" not in vs.static:
         vs.static["ais_class"] = p.ais_class
@@ -263,13 +264,7 @@ def run_columnar(
 
     def last_of(u: int) -> dict[str, Any]:
         p = pos[u]
-        return {
-            "ts_ms": p.ts_ms,
-            "lat": p.lat,
-            "lon": p.lon,
-            "sog_kn": sog_at(u),
-            "cog_deg": cog_at(u),
-        }
+        return last_fix(p.ts_ms, p.lat, p.lon, sog_at(u), cog_at(u))
 
     def lasts_of(rows: list[int]) -> list[dict[str, Any]]:
         """``last_of`` for many rows at once."""
@@ -278,7 +273,7 @@ def run_columnar(
             if cg is None:
                 cogs[k] = cog_at(rows[k])
         return [
-            {"ts_ms": t, "lat": la, "lon": lo, "sog_kn": None if v != v else v, "cog_deg": cg}
+            last_fix(t, la, lo, None if v != v else v, cg)
             for t, la, lo, v, cg in zip(
                 ts[rows].tolist(),
                 lat[rows].tolist(),
@@ -300,10 +295,13 @@ def run_columnar(
         c = int(vs_sorted[s0])
         ptr[c], end[c] = s0, e0
 
-    has_cls = np.fromiter(map(bool, map(_AIS_CLASS, pos)), bool, n)
-    cls_rows: dict[int, list[int]] = {}  # per vessel, its rows that carry an AIS class
-    for u in np.flatnonzero(has_cls).tolist():
-        cls_rows.setdefault(int(vc[u]), []).append(u)
+    # Per position p in order_l: the last position <= p whose row carries an MMSI (-1 for
+    # none), and the first >= p whose row carries an AIS class (n for none). A vessel's rows
+    # order_l[k:e] carry one when that position falls within [k, e).
+    at_n = np.arange(n)
+    mmsi_upto = np.maximum.accumulate(np.where(b.mmsi_known[order], at_n, -1)) if n else at_n
+    has_cls = np.fromiter(map(bool, map(_AIS_CLASS, pos)), bool, n)[order]
+    cls_from = np.minimum.accumulate(np.where(has_cls, at_n, n)[::-1])[::-1] if n else at_n
     # Per quiet-capable detector and vessel: the position in order_l up to which the
     # detector has seen the vessel's rows. The rows after it and before the vessel's
     # current row - quiet rows, and hot rows it was not hot for - it gets in one
@@ -330,18 +328,12 @@ def run_columnar(
         if e <= k:
             return
         ptr[c] = e
-        rows = order_l[k:e]
-        vs.last = last_of(rows[-1])
-        vs.n_fixes += len(rows)
-        for u in reversed(rows):
-            if pos[u].mmsi is not None:
-                vs.static["mmsi"] = pos[u].mmsi
-                break
-        cls = cls_rows.get(c)
-        if cls and "ais_class" not in vs.static:
-            j = bisect_left(cls, rows[0])
-            if j < len(cls) and cls[j] <= rows[-1]:
-                vs.static["ais_class"] = pos[cls[j]].ais_class
+        vs.last = last_of(order_l[e - 1])
+        vs.n_fixes += e - k
+        if (mu := int(mmsi_upto[e - 1])) >= k:
+            vs.static["mmsi"] = pos[order_l[mu]].mmsi
+        if "ais_class" not in vs.static and (cu := int(cls_from[k])) < e:
+            vs.static["ais_class"] = pos[order_l[cu]].ais_class
 
     # The hot rows' columns as lists (cheap per-row reads), indexed by the row's rank hk.
     hot_idx = np.flatnonzero(hot)
@@ -433,7 +425,21 @@ def run_columnar(
         record_fix(vs, fix)
 
     if n:
-        _fold_rest(b, pos, has_cls, quiet_dets, seen, sig_in, sig_out, starts, ptr, end, lasts_of)
+        _fold_rest(
+            b,
+            pos,
+            quiet_dets,
+            seen,
+            sig_in,
+            sig_out,
+            starts,
+            last_rows,
+            ptr,
+            end,
+            lasts_of,
+            mmsi_upto,
+            cls_from,
+        )
         pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
     pl.stats["positions"] += n
     return alerts
@@ -442,20 +448,23 @@ def run_columnar(
 def _fold_rest(
     b: FixBatch,
     pos: list[Position],
-    has_cls: npt.NDArray[np.bool_],
     quiet_dets: list[Detector],
     seen: list[list[int]],
     sig_in: npt.NDArray[np.uint64],
     sig_out: npt.NDArray[np.uint64],
     starts: npt.NDArray[np.int64],
+    last_row: npt.NDArray[np.int64],
     ptr: list[int],
     end: list[int],
     lasts_of: Callable[[list[int]], list[dict[str, Any]]],
+    mmsi_upto: npt.NDArray[np.int64],
+    cls_from: npt.NDArray[np.int64],
 ) -> None:
     """The end of a batch: each vessel's rows the quiet-capable detectors have not seen,
     each detector for all vessels at once (``Detector.quiet_spans``); its rows after its
     last hot one into the pipeline's own bookkeeping (last fix, fix count, identity the
-    rows carry), with numpy; every vessel's zone signatures."""
+    rows carry), with numpy; every vessel's zone signatures (``last_row``: each vessel's
+    last row, in ``starts`` order)."""
     st_list = b.states
     order = b.vessel_rows
     vcodes = b.vc[order[starts]]
@@ -467,16 +476,11 @@ def _fold_rest(
         s_a = np.array(seen[j], dtype=np.int64)[vcodes]
         some = s_a < end_a
         d.quiet_spans(b, vcodes[some], s_a[some], end_a[some])
-    n = b.n
-    last_row = order[np.r_[starts[1:], n] - 1]
     # per vessel, its last row with an MMSI, and its first with an AIS class, among the rest
-    at = np.arange(n)
-    m_run = np.maximum.accumulate(np.where(b.mmsi_known[order], at, -1))[hi - 1]
-    mmsi_row = np.where(m_run >= lo, order[np.maximum(m_run, 0)], -1)
-    cls_row = np.full(cs.size, -1, dtype=np.int64)
-    if has_cls.any():
-        nxt = np.minimum.accumulate(np.where(has_cls[order], at, n)[::-1])[::-1][lo]
-        cls_row = np.where(nxt < hi, order[np.minimum(nxt, n - 1)], -1)
+    m_pos = mmsi_upto[hi - 1]
+    mmsi_row = np.where(m_pos >= lo, order[np.maximum(m_pos, 0)], -1)
+    c_pos = cls_from[lo]
+    cls_row = np.where(c_pos < hi, order[np.minimum(c_pos, b.n - 1)], -1)
     for c, si, so in zip(
         vcodes.tolist(), sig_in[last_row].tolist(), sig_out[last_row].tolist(), strict=True
     ):

@@ -185,8 +185,12 @@ def test_zone_ids_of_many_rows_match_one_at_a_time() -> None:
     lat = [39.2, 37.0, 35.5, 34.0, 39.25, 35.52]
     b = batch([0, 1, 2, 3, 0, 2], lon, lat, 4)
     rows = np.arange(6)
+    ids = [z.id for z in b.zones.zones]
     for outer in (False, True):
+        pt, zn = (b.outer_pt, b.outer_zone) if outer else (b.inner_pt, b.inner_zone)
+        want = [tuple(ids[z] for p, z in zip(pt, zn, strict=True) if p == u) for u in range(6)]
         many = b.zone_ids_of(rows, outer=outer)
+        assert many == want
         assert many == [b.zone_ids_at(u, outer=outer) for u in range(6)]
         assert any(many) and not all(many)  # some rows in zones, some in none
     assert b.zone_ids_of(np.array([3, 5])) == [b.zone_ids_at(3), b.zone_ids_at(5)]

@@ -187,3 +187,28 @@ def test_positions_jumping_inland_and_back(batch: int) -> None:
         )
     alerts = _assert_same(recs, batch)
     assert [a["type"] for a in alerts].count("position_on_land") == 2  # (and jumps: kinematic)
+
+
+@pytest.mark.parametrize("batch", [4, 5000])
+def test_identity_carried_by_quiet_rows(batch: int) -> None:
+    """An AIS class that first appears on a routine fix (not the vessel's first): recorded
+    as the reference path records it, whether the fold runs before an identity report or at
+    the end of the batch."""
+    from tests.builders import T0, line, static
+
+    recs: list = []
+    for k, v in enumerate(("247990041", "247990042")):
+        t0 = T0 + k * 7000
+        a = line(v, 14.0, 34.5 + k * 0.2, 90, 10, 5, t0_ms=t0)
+        b = line(v, a[-1].lon + 0.01, a[-1].lat, 90, 10, 5, t0_ms=t0 + 300_000, ais_class="B")
+        recs += a + b
+    recs.append(static("247990041", T0 + 700_000, name="ALPHA"))
+    recs += line("247990041", 14.2, 34.5, 90, 10, 3, t0_ms=T0 + 720_000)
+    recs.sort(key=lambda r: r.ts_ms)
+    _assert_same(recs, batch)
+    pl = build_pipeline(load_settings(env={}), keep_states=True)
+    pl.process(recs)
+    assert {v: s.static.get("ais_class") for v, s in pl.live_states().items()} == {
+        "247990041": "B",
+        "247990042": "B",
+    }
