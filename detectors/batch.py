@@ -96,8 +96,8 @@ class FixBatch:
     Per row: vessel code ``vc`` (index into ``states``), time, position, effective speed
     (reported, else derived; NaN unknown), motion since the previous fix of the same vessel
     (NaN for a vessel's first fix ever), signed distance to shore (computed on demand),
-    whether a boundary line was crossed and whether the set of zones around the vessel
-    changed.
+    whether a boundary line was crossed, whether the set of zones around the vessel
+    changed, and whether that change may enter or leave a zone.
     """
 
     zones: ZoneSet
@@ -114,6 +114,10 @@ class FixBatch:
     has_prev: Bool
     crossing: Bool
     zone_change: Bool
+    # Rows where the vessel may enter or leave a zone: a zone change other than a mere move
+    # into or out of a zone's hysteresis band (such a move changes the zone sets, yet
+    # neither enters nor leaves anything: see stream/columnar.py).
+    zone_transition: Bool
     mmsi_known: Bool
     inner_pt: I64
     inner_zone: I64
@@ -263,6 +267,18 @@ class FixBatch:
     def from_first(self, mask: Bool) -> Bool:
         """True from each vessel's first True row onward (within the batch)."""
         return self.running_count(mask) > 0
+
+    def after(self, mask: Bool) -> Bool:
+        """Per row, whether its vessel's previous row in the batch is True (False for a
+        vessel's first row in the batch)."""
+        order, gid = self._groups
+        m = mask[order]
+        prev = np.zeros(self.n, dtype=bool)
+        if self.n > 1:
+            prev[1:] = m[:-1] & (gid[1:] == gid[:-1])
+        out = np.empty(self.n, dtype=bool)
+        out[order] = prev
+        return out
 
     def running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""

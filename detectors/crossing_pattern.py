@@ -188,10 +188,18 @@ class CrossingPatternDetector(Detector):
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         # events: "in" a zone some rule step matches, crossings, entries and exits. A fix
-        # that stays (no zone change, no crossing) in zones that can only restart a rule
-        # is routine: the last of a run of them sets the progress (quiet_rows).
+        # with none but "in" zones that can only restart a rule, in the same rule zones as
+        # the vessel's previous fix, is routine: the last of a run of them sets the progress
+        # (quiet_rows). A zone change that enters or leaves nothing (FixBatch.zone_transition)
+        # keeps the rule zones unless the fix or the one before is in one.
         in_zones = self._in_zones(b.zones)
-        return b.crossing | b.zone_change | b.in_zone_ids(in_zones - self._restart_zones(b.zones))
+        ev = b.in_zone_ids(in_zones)
+        return (
+            b.crossing
+            | b.zone_transition
+            | (b.zone_change & (ev | b.after(ev)))
+            | b.in_zone_ids(in_zones - self._restart_zones(b.zones))
+        )
 
     def _event_rows(self, b: FixBatch) -> list[bool]:
         """Per row, whether it is in a zone some rule step matches (once per batch)."""
@@ -201,8 +209,8 @@ class CrossingPatternDetector(Detector):
         return got
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
-        # The rows share one zone set (no zone change among them, nor since the last hot
-        # row): each restarts the same rules, so the last one decides.
+        # The rows share one set of rule zones (no change among them, nor since the last
+        # hot row): each restarts the same rules, so the last one decides.
         u = rows[-1]
         if not self._event_rows(b)[u]:
             return  # in no zone a rule can match: no event

@@ -100,10 +100,12 @@ class ZoneEventsDetector(Detector):
         )
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
-        # Entries and exits happen only where the zone sets change; a dwell needs the vessel
-        # within (the hysteresis of) a zone kind that has a dwell rule.
+        # Entries and exits happen only where they may (FixBatch.zone_transition); a dwell
+        # needs the vessel within (the hysteresis of) a zone kind that has a dwell rule -
+        # every zone it is in is one it is within after a fix that leaves nothing.
         dwell = frozenset(k for k, r in self.rules.items() if r.dwell)
-        return b.zone_change | (b.in_kinds(dwell, outer=True) if dwell else b.zone_change)
+        zt = b.zone_transition
+        return zt | b.in_kinds(dwell, outer=True) if dwell else zt
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.entered or fix.exited or vs.zones):

@@ -74,6 +74,53 @@ def _signatures(n: int, pt: Any, zone: Any, h: npt.NDArray[np.uint64]) -> npt.ND
     return sig
 
 
+def _may_transition(
+    zone_change: npt.NDArray[np.bool_],
+    first: npt.NDArray[np.bool_],
+    prev: npt.NDArray[np.int64],
+    inner: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    outer: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    n_zones: int,
+) -> npt.NDArray[np.bool_]:
+    """The zone changes at which ``zone_transitions`` may enter or leave a zone.
+
+    After any fix f the vessel's current zones ``cur`` satisfy f.zones <= cur <= f.outer
+    (``zone_transitions`` enters every zone of f.zones and leaves every one not in f.outer;
+    f.zones <= f.outer, as the outer shapes are the inner ones buffered - which the
+    signature test of zone changes relies on too). The next fix g leaves nothing if cur <=
+    g.outer and enters nothing if g.zones <= cur: both hold when g.zones <= f.zones and
+    f.outer <= g.outer - a move from inside a zone into its hysteresis band, from outside
+    into the band, and the like. f is the previous row of the batch; a vessel's first row
+    in the batch is compared with its state's zone signatures only, so a change there
+    always counts. ``inner``/``outer``:
+    (row, zone) pairs sorted by row, then zone (so their keys row * n_zones + zone are
+    sorted too)."""
+    may = zone_change & first
+    cand = np.flatnonzero(zone_change & ~first)
+    if cand.size == 0:
+        return may
+    nxt = np.full(zone_change.size, -1, dtype=np.int64)
+    nxt[prev[cand]] = cand  # the candidate row after each of their predecessors
+    is_cand = np.zeros(zone_change.size, dtype=bool)
+    is_cand[cand] = True
+    # g.zones <= f.zones: each (g, zone) pair of a candidate g has its (f, zone) pair
+    sel = is_cand[inner[0]]
+    g = inner[0][sel]
+    may[g[_absent(prev[g] * n_zones + inner[1][sel], inner[0] * n_zones + inner[1])]] = True
+    # f.outer <= g.outer: each (f, zone) pair of a candidate's predecessor has its (g, zone)
+    sel = nxt[outer[0]] >= 0
+    g = nxt[outer[0][sel]]
+    may[g[_absent(g * n_zones + outer[1][sel], outer[0] * n_zones + outer[1])]] = True
+    return may
+
+
+def _absent(q: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of ``q`` are not in ``keys`` (sorted)."""
+    if keys.size == 0:
+        return np.ones(q.size, dtype=bool)
+    return keys[np.minimum(np.searchsorted(keys, q), keys.size - 1)] != q
+
+
 def zone_transitions(fix: Fix, vs: VesselState) -> Fix:
     """Enter a zone inside it, leave it only once outside its outer (buffered) shape, so a
     vessel sailing along an edge does not flap. Updates ``vs.zones``; returns the fix with
@@ -212,6 +259,9 @@ def run_columnar(
         | (sig_in != np.where(first, s_in[vc], sig_in[prev]))
         | (sig_out != np.where(first, s_out[vc], sig_out[prev]))
     )
+    transition = _may_transition(
+        zone_change, first, prev, (in_pt, in_zone), (out_pt, out_zone), len(zs.zones)
+    )
     b = FixBatch(
         shared=pl.ctx.shared,
         vessel_order=order,
@@ -229,6 +279,7 @@ def run_columnar(
         has_prev=has_prev,
         crossing=crossing,
         zone_change=zone_change,
+        zone_transition=transition,
         mmsi_known=np.fromiter(map(is_not, map(_MMSI, pos), repeat(None)), bool, n),
         inner_pt=in_pt,
         inner_zone=in_zone,
@@ -238,7 +289,7 @@ def run_columnar(
 
     dets = pl.detectors
     masks = [d.hot_rows(b) for d in dets]
-    hot = zone_change | crossing | ~has_prev
+    hot = transition | crossing | ~has_prev
     for mk in masks:
         hot = hot | (np.ones(n, dtype=bool) if mk is None else mk)
     quiet = [type(d).quiet_rows is not Detector.quiet_rows for d in dets]
@@ -359,7 +410,7 @@ def run_columnar(
     combo_h: list[int] = combo_of.reshape(-1).tolist()
     vc_h: list[int] = vc[hot_idx].tolist()
     hp_h: list[bool] = has_prev[hot_idx].tolist()
-    zc_h: list[bool] = zone_change[hot_idx].tolist()
+    zt_h: list[bool] = transition[hot_idx].tolist()
     dt_h: list[float] = dt[hot_idx].tolist()
     dist_h: list[float] = dist[hot_idx].tolist()
     implied_h: list[float] = implied[hot_idx].tolist()
@@ -409,7 +460,7 @@ def run_columnar(
             crossings=tuple(crossings.get(u, ())),
             prev=vs.last,
         )
-        if zc_h[hk]:  # zone sets unchanged since the previous fix: no entry or exit
+        if zt_h[hk]:  # else no entry or exit (zone sets unchanged, or a band move)
             fix = zone_transitions(fix, vs)
         if p.mmsi is not None:
             vs.static["mmsi"] = p.mmsi

@@ -11,6 +11,7 @@ import pytest
 
 from stream.app import build_pipeline
 from stream.decode.jsondec import decode_json_obj
+from stream.models import Position
 from stream.pipeline import Pipeline, vessel_key
 from stream.replay import ReplaySummary, load_records
 from stream.settings import load_settings
@@ -212,3 +213,42 @@ def test_identity_carried_by_quiet_rows(batch: int) -> None:
         "247990041": "B",
         "247990042": "B",
     }
+
+
+@pytest.mark.parametrize("batch", [3, 8, 5000])
+def test_moves_into_and_out_of_a_hysteresis_band(batch: int) -> None:
+    """Boats at the west edge of the Ayvalik departure area (lat 39.3), between outside
+    (26.537), the area's 1 km exit band (26.545) and inside (26.58): a move into the band,
+    from either side, changes the zone sets yet enters and leaves nothing, and the columnar
+    path skips it; moving on from the band does enter or leave. One boat then waits inside,
+    drifts into the band and crosses to Lesvos: the crossing starts at its last fix inside,
+    not at an earlier one (the band fixes restart nothing)."""
+    from stream.timeutil import iso
+    from tests.builders import T0, through
+
+    out_, band, ins = 26.537, 26.545, 26.58
+    lat, dt_ms = 39.3, 600_000
+    walk = [out_, out_, band, band, band, ins, ins, ins, band, band, ins, band, band, out_]
+    walk += [band, band, out_, band, ins, band, out_]
+    recs = []
+    for k in range(2):
+        v = f"24799{k:04d}"
+        for i, lon in enumerate(walk):
+            recs.append(_at(v, T0 + k * 7000 + i * dt_ms, lon, lat))
+    v = "247990005"
+    t = T0
+    for lon in [ins, ins, ins, band, band, band]:
+        recs.append(_at(v, t, lon, lat))
+        t += dt_ms
+    recs += through(v, [(band - 0.004, lat), (26.47, 39.215)], 8, dt_s=300, t0_ms=t)
+    recs.sort(key=lambda r: r.ts_ms)
+    alerts = _assert_same(recs, batch)
+    cps = [a for a in alerts if a["type"] == "crossing_pattern"]
+    assert len(cps) == 1
+    first = cps[0]["evidence"]["events"][0]
+    assert (first["event"], first["lon"]) == ("in", ins)
+    assert first["ts"] == iso(T0 + 2 * dt_ms)  # the third fix inside, the last
+
+
+def _at(vessel: str, ts_ms: int, lon: float, lat: float) -> Position:
+    return Position(vessel, ts_ms, lat, lon, mmsi=int(vessel), sog_kn=10.0, cog_deg=270.0)
