@@ -204,9 +204,12 @@ def _rss_kb() -> int:
     return 0
 
 
-def memory_one(vessels: int, fixes_per_vessel: int = 3, keep: bool = False) -> dict[str, Any]:
-    """State of ``vessels`` tracked vessels in one fresh process: Python heap (tracemalloc)
-    and resident set growth while the pipeline tracks them."""
+def memory_one(
+    vessels: int, fixes_per_vessel: int = 3, keep: bool = False, trace: bool = True
+) -> dict[str, Any]:
+    """State of ``vessels`` tracked vessels in one fresh process: Python heap (tracemalloc,
+    when ``trace``) or resident set growth (without it: tracemalloc's own record of every
+    live block would count as the pipeline's) while the pipeline tracks them."""
     import gc
     import tracemalloc
 
@@ -222,63 +225,60 @@ def memory_one(vessels: int, fixes_per_vessel: int = 3, keep: bool = False) -> d
     pl.process(recs[:1])  # indexes, imports and buffers built: not per-vessel state
     gc.collect()
     rss0 = _rss_kb()
-    tracemalloc.start()
-    base = tracemalloc.take_snapshot()
+    if trace:
+        tracemalloc.start()
+        base = tracemalloc.take_snapshot()
     for i in range(1, len(recs), 5000):
         pl.process(recs[i : i + 5000])
     gc.collect()
-    snap = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    heap = sum(s.size_diff for s in snap.compare_to(base, "filename"))
-    return {
-        "vessels": vessels,
-        "heap_bytes": heap,
-        "rss_growth_kb": _rss_kb() - rss0,
-        "rss_total_mb": round(_rss_kb() / 1024, 1),
-    }
+    out: dict[str, Any] = {"vessels": vessels}
+    if trace:
+        snap = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        out["heap_bytes"] = sum(s.size_diff for s in snap.compare_to(base, "filename"))
+    else:
+        out["rss_growth_kb"] = _rss_kb() - rss0
+        out["rss_total_mb"] = round(_rss_kb() / 1024, 1)
+    return out
+
+
+def _memory_run(vessels: int, keep: bool = False, trace: bool = True) -> dict[str, Any]:
+    import subprocess
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, bench.__main__ as b; "
+            f"print(json.dumps(b.memory_one({vessels}, keep={keep}, trace={trace})))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(r.stdout.strip().splitlines()[-1]))
 
 
 def bench_memory(scale: float) -> dict[str, Any]:
-    """Per-vessel state at 20 k and 200 k vessels, each in a fresh process; the difference
-    between the two sizes is the marginal cost of one more vessel (no fixed costs in it)."""
-    import subprocess
-
+    """Per-vessel state at 20 k and 200 k vessels, each in a fresh process (heap and resident
+    set in separate ones); the difference between the two sizes is the marginal cost of one
+    more vessel (no fixed costs in it)."""
     out: dict[str, Any] = {}
     runs = []
     for vessels in (int(20_000 * scale), int(200_000 * scale)):
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import json, bench.__main__ as b; print(json.dumps(b.memory_one({vessels})))",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        m = json.loads(r.stdout.strip().splitlines()[-1])
+        m = _memory_run(vessels)
         runs.append(m)
         out[f"heap_bytes_per_vessel_{vessels}"] = round(m["heap_bytes"] / vessels)
-        out[f"rss_bytes_per_vessel_{vessels}"] = round(m["rss_growth_kb"] * 1024 / vessels)
-        out[f"rss_total_mb_{vessels}"] = m["rss_total_mb"]
+        r = _memory_run(vessels, trace=False)
+        out[f"rss_bytes_per_vessel_{vessels}"] = round(r["rss_growth_kb"] * 1024 / vessels)
+        out[f"rss_total_mb_{vessels}"] = r["rss_total_mb"]
     a, b = runs
     out["marginal_heap_bytes_per_vessel"] = round(
         (b["heap_bytes"] - a["heap_bytes"]) / (b["vessels"] - a["vessels"])
     )
     # seaguard replay keeps states as live objects (no JSON round trip per batch): its cost
     vessels = int(20_000 * scale)
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, bench.__main__ as b; "
-            f"print(json.dumps(b.memory_one({vessels}, keep=True)))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    m = json.loads(r.stdout.strip().splitlines()[-1])
+    m = _memory_run(vessels, keep=True)
     out[f"replay_live_heap_bytes_per_vessel_{vessels}"] = round(m["heap_bytes"] / vessels)
     out["target_bytes_per_vessel"] = 2048
     return out
