@@ -92,9 +92,8 @@ def _may_transition(
     f.outer <= g.outer - a move from inside a zone into its hysteresis band, from outside
     into the band, and the like. f is the previous row of the batch; a vessel's first row
     in the batch is compared with its state's zone signatures only, so a change there
-    always counts. ``inner``/``outer``:
-    (row, zone) pairs sorted by row, then zone (so their keys row * n_zones + zone are
-    sorted too)."""
+    always counts. ``inner``/``outer``: (row, zone) pairs sorted by row, then zone (so
+    their keys row * n_zones + zone are sorted too)."""
     may = zone_change & first
     cand = np.flatnonzero(zone_change & ~first)
     if cand.size == 0:
