@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from detectors.base import VesselState
     from detectors.geofence import ZoneSet
 
-__all__ = ["FixBatch", "ShoreDistance", "prev_in_group"]
+__all__ = ["FixBatch", "ShoreDistance", "prev_in_group", "run_starts"]
 
 Bool = npt.NDArray[np.bool_]
 F64 = npt.NDArray[np.float64]
@@ -39,6 +39,18 @@ def prev_in_group(codes: I64, order: I64 | None = None) -> I64:
     prev = np.full(codes.size, -1, dtype=np.int64)
     prev[order[1:][same]] = order[:-1][same]
     return prev
+
+
+def run_starts(*keys: npt.NDArray[Any]) -> Bool:
+    """For rows sorted by ``keys``: whether each starts a run of equal keys (differs from the
+    row before in some key; the first row does)."""
+    out = np.ones(keys[0].size, dtype=bool)
+    if out.size > 1:
+        diff = keys[0][1:] != keys[0][:-1]
+        for k in keys[1:]:
+            diff |= k[1:] != k[:-1]
+        out[1:] = diff
+    return out
 
 
 class ShoreDistance:
@@ -220,10 +232,7 @@ class FixBatch:
         order = self.vessel_order
         if order is None:
             order = np.argsort(self.vc, kind="stable")
-        cs = self.vc[order]
-        start = np.ones(cs.size, dtype=bool)
-        start[1:] = cs[1:] != cs[:-1]
-        return order, np.cumsum(start) - 1
+        return order, np.cumsum(run_starts(self.vc[order])) - 1
 
     def in_kinds(self, kinds: frozenset[str], outer: bool = False) -> Bool:
         """Rows inside (``outer``: within the exit hysteresis of) a zone of these kinds."""
@@ -271,14 +280,12 @@ class FixBatch:
     def after(self, mask: Bool) -> Bool:
         """Per row, whether its vessel's previous row in the batch is True (False for a
         vessel's first row in the batch)."""
-        order, gid = self._groups
-        m = mask[order]
-        prev = np.zeros(self.n, dtype=bool)
-        if self.n > 1:
-            prev[1:] = m[:-1] & (gid[1:] == gid[:-1])
-        out = np.empty(self.n, dtype=bool)
-        out[order] = prev
-        return out
+        prev = self._prev_rows
+        return (prev >= 0) & mask[prev]  # (mask[-1] for a first row: masked out)
+
+    @cached_property
+    def _prev_rows(self) -> I64:
+        return prev_in_group(self.vc, self.vessel_rows)
 
     def running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from detectors.base import Context, Detector, Fix, VesselState
-from detectors.batch import FixBatch
+from detectors.batch import FixBatch, run_starts
 from detectors.vessel import describe_vessel, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
@@ -152,8 +152,7 @@ class EncounterDetector(Detector):
             return
         rows = order[at]  # by vessel, then time
         vc, bucket = b.vc[rows], b.ts[rows] // BUCKET_MS
-        last = np.ones(rows.size, dtype=bool)  # the last of its vessel and bucket
-        last[:-1] = (vc[1:] != vc[:-1]) | (bucket[1:] != bucket[:-1])
+        last = np.append(run_starts(vc, bucket)[1:], True)  # the last of its vessel and bucket
         ts, lat, lon = b.ts[rows[last]], b.lat[rows[last]], b.lon[rows[last]]
         for c, k, t, y, x in zip(
             vc[last].tolist(),

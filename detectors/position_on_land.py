@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
-from detectors.batch import FixBatch
+from detectors.batch import FixBatch, run_starts
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel
 from stream.models import Alert
@@ -51,8 +51,7 @@ class PositionOnLandDetector(Detector):
         back = cand & (b.shore.where(cand) > 0)
         rows = b.vessel_rows[np.flatnonzero(back[b.vessel_rows])]  # by vessel, then time
         vc, sg = b.vc[rows], seg[rows]
-        first = np.ones(rows.size, dtype=bool)  # the first of its vessel and segment
-        first[1:] = (vc[1:] != vc[:-1]) | (sg[1:] != sg[:-1])
+        first = run_starts(vc, sg)  # the first of its vessel and segment
         hot = inland.copy()
         hot[rows[first]] = True
         return hot

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Detector, Fix, VesselState
-from detectors.batch import FixBatch, ShoreDistance, prev_in_group
+from detectors.batch import FixBatch, ShoreDistance, prev_in_group, run_starts
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
 from stream.models import Alert, Position, StaticData
@@ -76,7 +76,6 @@ def _signatures(n: int, pt: Any, zone: Any, h: npt.NDArray[np.uint64]) -> npt.ND
 
 def _may_transition(
     zone_change: npt.NDArray[np.bool_],
-    first: npt.NDArray[np.bool_],
     prev: npt.NDArray[np.int64],
     inner: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
     outer: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
@@ -90,12 +89,12 @@ def _may_transition(
     signature test of zone changes relies on too). The next fix g leaves nothing if cur <=
     g.outer and enters nothing if g.zones <= cur: both hold when g.zones <= f.zones and
     f.outer <= g.outer - a move from inside a zone into its hysteresis band, from outside
-    into the band, and the like. f is the previous row of the batch; a vessel's first row
-    in the batch is compared with its state's zone signatures only, so a change there
+    into the band, and the like. f is the previous row of the batch (``prev``); a vessel's
+    first row in the batch (-1) is compared with its state's zone signatures only, so a change there
     always counts. ``inner``/``outer``: (row, zone) pairs sorted by row, then zone (so
     their keys row * n_zones + zone are sorted too)."""
-    may = zone_change & first
-    cand = np.flatnonzero(zone_change & ~first)
+    may = zone_change & (prev < 0)
+    cand = np.flatnonzero(zone_change & (prev >= 0))
     if cand.size == 0:
         return may
     nxt = np.full(zone_change.size, -1, dtype=np.int64)
@@ -259,7 +258,7 @@ def run_columnar(
         | (sig_out != np.where(first, s_out[vc], sig_out[prev]))
     )
     transition = _may_transition(
-        zone_change, first, prev, (in_pt, in_zone), (out_pt, out_zone), len(zs.zones)
+        zone_change, prev, (in_pt, in_zone), (out_pt, out_zone), len(zs.zones)
     )
     b = FixBatch(
         shared=pl.ctx.shared,
@@ -291,8 +290,7 @@ def run_columnar(
     hot = transition | crossing | ~has_prev
     for mk in masks:
         hot = hot | (np.ones(n, dtype=bool) if mk is None else mk)
-    quiet = [type(d).quiet_rows is not Detector.quiet_rows for d in dets]
-    quiet_dets = [d for d, q in zip(dets, quiet, strict=True) if q]
+    quiet_dets = [d for d in dets if type(d).quiet_rows is not Detector.quiet_rows]
     qi = {d: j for j, d in enumerate(quiet_dets)}
     defer = [d.defer_quiet for d in quiet_dets]
 
@@ -337,7 +335,7 @@ def run_columnar(
     # Each vessel's rows in time order, and how far its state has been brought.
     order_l: list[int] = b.order_list
     vs_sorted = vc[order]
-    starts = np.flatnonzero(np.r_[True, vs_sorted[1:] != vs_sorted[:-1]]) if n else order
+    starts = np.flatnonzero(run_starts(vs_sorted))
     ptr = [0] * nv
     end = [0] * nv
     ends = [*starts[1:].tolist(), n] if n else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.base import VesselState
-from detectors.batch import FixBatch, ShoreDistance, prev_in_group
+from detectors.batch import FixBatch, ShoreDistance, prev_in_group, run_starts
 from stream.zoneload import load_zoneset
 
 
@@ -43,6 +43,21 @@ def batch(vc: list[int], lon: list[float], lat: list[float], states: int) -> Fix
 def test_prev_in_group() -> None:
     assert prev_in_group(np.array([3, 1, 3, 3, 1, 2])).tolist() == [-1, -1, 0, 2, 1, -1]
     assert prev_in_group(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_run_starts_marks_each_new_run_of_equal_keys() -> None:
+    vc = np.array([0, 0, 0, 1, 1, 2])
+    key = np.array([5, 5, 6, 6, 6, 6])
+    assert run_starts(vc).tolist() == [True, False, False, True, False, True]
+    assert run_starts(vc, key).tolist() == [True, False, True, True, False, True]
+    assert run_starts(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_after_reads_the_vessels_previous_row_in_the_batch() -> None:
+    b = batch([0, 1, 0, 1, 0, 2], [20.0] * 6, [35.0] * 6, 3)
+    mask = np.array([True, False, False, True, True, True])
+    # rows 2 and 4 follow 0 and 2 (vessel 0), row 3 follows 1; first rows: False
+    assert b.after(mask).tolist() == [False, False, True, False, False, False]
 
 
 def test_from_first_spreads_forward_within_each_vessel() -> None:
