@@ -21,11 +21,24 @@ if TYPE_CHECKING:
     from detectors.base import VesselState
     from detectors.geofence import ZoneSet
 
-__all__ = ["FixBatch", "ShoreDistance", "prev_in_group", "run_starts"]
+__all__ = ["FixBatch", "ShoreDistance", "group_order", "prev_in_group", "run_starts"]
 
 Bool = npt.NDArray[np.bool_]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+
+def group_order(codes: I64) -> I64:
+    """The rows stably sorted by code (``np.argsort(codes, kind="stable")``) for codes in
+    [0, 2**32) - a batch's vessel indices: numpy sorts 16-bit keys by radix, in linear time,
+    so a least-significant-digit radix sort of two 16-bit passes beats its merge sort of the
+    64-bit codes about threefold."""
+    if codes.size == 0 or int(codes.min()) < 0 or int(codes.max()) >= 1 << 32:
+        return np.argsort(codes, kind="stable")
+    if int(codes.max()) < 1 << 16:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    low = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((codes[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def prev_in_group(codes: I64, order: I64 | None = None) -> I64:
@@ -33,7 +46,7 @@ def prev_in_group(codes: I64, order: I64 | None = None) -> I64:
     order), or -1 for the first row of its code. ``order``: the rows stably sorted by code,
     when the caller has it already."""
     if order is None:
-        order = np.argsort(codes, kind="stable")
+        order = group_order(codes)
     cs = codes[order]
     same = cs[1:] == cs[:-1]
     prev = np.full(codes.size, -1, dtype=np.int64)
@@ -231,7 +244,7 @@ class FixBatch:
     def _groups(self) -> tuple[I64, I64]:
         order = self.vessel_order
         if order is None:
-            order = np.argsort(self.vc, kind="stable")
+            order = group_order(self.vc)
         return order, np.cumsum(run_starts(self.vc[order])) - 1
 
     def in_kinds(self, kinds: frozenset[str], outer: bool = False) -> Bool:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Detector, Fix, VesselState
-from detectors.batch import FixBatch, ShoreDistance, prev_in_group, run_starts
+from detectors.batch import FixBatch, ShoreDistance, group_order, prev_in_group, run_starts
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
 from stream.models import Alert, Position, StaticData
@@ -203,7 +203,8 @@ def run_columnar(
     late = has_last[vc_all] & (ts_all < l_ts[vc_all])
     keep = np.flatnonzero(~late)
     kc = vc_all[keep]
-    kp = prev_in_group(kc)
+    korder = group_order(kc)  # the kept rows of each vessel, in time order
+    kp = prev_in_group(kc, korder)
     kfirst = kp < 0
     kts, klat, klon = ts_all[keep], lat_all[keep], lon_all[keep]
     dup = (
@@ -223,7 +224,8 @@ def run_columnar(
         pos = [p_all[i] for i in used.tolist()]
         rec_of = [pidx_all[i] for i in used.tolist()]
     vc, ts, lat, lon = vc_all[used], ts_all[used], lat_all[used], lon_all[used]
-    order = np.argsort(vc, kind="stable")  # each vessel's rows, in time order
+    # each vessel's rows, in time order: the kept rows' order without the duplicates
+    order = (np.cumsum(~dup) - 1)[korder[~dup[korder]]] if n < keep.size else korder
     prev = prev_in_group(vc, order)
     first = prev < 0
     has_prev = ~first | has_last[vc]

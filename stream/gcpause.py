@@ -14,7 +14,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_frozen", "gc_paused"]
 
 
 @contextmanager
@@ -27,3 +27,25 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Leave the objects that exist on entry out of the collections run inside the block.
+
+    A replay holds its whole recording as records (millions of ``Position`` tuples). The
+    collector untracks plain tuples of atomic values, but not instances of a tuple subclass,
+    so the records stay tracked: the first collections after loading walk all of them, and
+    they add to every full collection after that. ``gc.freeze`` moves what exists now to the
+    permanent generation, which collections skip; objects made inside the block are
+    collected as usual, and on exit the frozen ones return to the oldest generation. Inside
+    another freeze (``gc.get_freeze_count() > 0``) it does nothing, so the outer one owns
+    the unfreeze."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

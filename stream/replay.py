@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from stream.decode.common import Record, Rejected
-from stream.gcpause import gc_paused
+from stream.gcpause import gc_frozen, gc_paused
 from stream.pipeline import Pipeline
 from stream.progress import Progress
 from stream.sinks import Sink
@@ -125,13 +125,14 @@ def replay(
     t0 = time.perf_counter()
     prog = Progress("replaying", len(records))
     seen: set[str] = set()
-    for i, j in batch_bounds(records, batch, span_ms):
-        for a in pipeline.process(records[i:j]):
-            sink.add(a)
-            if a.alert_id not in seen:  # count alerts, not their updates
-                seen.add(a.alert_id)
-                s.alerts[a.type] += 1
-        prog(j)
+    with gc_frozen():  # the records: tracked, never garbage (see stream/gcpause.py)
+        for i, j in batch_bounds(records, batch, span_ms):
+            for a in pipeline.process(records[i:j]):
+                sink.add(a)
+                if a.alert_id not in seen:  # count alerts, not their updates
+                    seen.add(a.alert_id)
+                    s.alerts[a.type] += 1
+            prog(j)
     prog.done()
     sink.flush()
     s.seconds = time.perf_counter() - t0

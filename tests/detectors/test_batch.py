@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.base import VesselState
-from detectors.batch import FixBatch, ShoreDistance, prev_in_group, run_starts
+from detectors.batch import FixBatch, ShoreDistance, group_order, prev_in_group, run_starts
 from stream.zoneload import load_zoneset
 
 
@@ -43,6 +43,17 @@ def batch(vc: list[int], lon: list[float], lat: list[float], states: int) -> Fix
 def test_prev_in_group() -> None:
     assert prev_in_group(np.array([3, 1, 3, 3, 1, 2])).tolist() == [-1, -1, 0, 2, 1, -1]
     assert prev_in_group(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_group_order_is_the_stable_sort_by_code() -> None:
+    rng = np.random.default_rng(7)
+    for high in (5, 40_000, 1 << 16, 300_000, 1 << 40):  # one pass, two passes, fallback
+        codes = rng.integers(0, high, 5000)
+        codes[:50] = high - 1  # the largest code, and many ties
+        assert np.array_equal(group_order(codes), np.argsort(codes, kind="stable"))
+    neg = np.array([3, -1, 3, 0, -1], dtype=np.int64)
+    assert group_order(neg).tolist() == [1, 4, 3, 0, 2]
+    assert group_order(np.empty(0, dtype=np.int64)).size == 0
 
 
 def test_run_starts_marks_each_new_run_of_equal_keys() -> None:

@@ -70,6 +70,29 @@ def test_simulated_scenarios(seed: int, batch: int) -> None:
     assert len({a["type"] for a in alerts}) >= 10 and len(truth) >= 15
 
 
+@pytest.mark.parametrize("batch", [500, 5000])
+def test_duplicate_and_late_fixes_among_others(batch: int) -> None:
+    """Repeated fixes (dropped) and fixes older than the vessel's state (dropped) between the
+    other vessels' rows: the rows kept, their order per vessel and every alert as on the
+    reference path."""
+    positions, _ = simulate(["all"], seed=5, hours=12)
+    recs = sorted((r for p in positions for r in decode_json_obj(p)), key=lambda r: r.ts_ms)
+    mixed: list = []
+    for i, r in enumerate(recs):
+        mixed.append(r)
+        if i % 7 == 3:
+            mixed.append(r)  # the same fix again
+        if i % 11 == 5 and i >= 3000:
+            mixed.append(recs[i - 3000])  # a fix from well before: late by then
+    _assert_same(mixed, batch)
+    pl = build_pipeline(load_settings(env={}))
+    for i in range(0, len(mixed), batch):
+        pl.process(mixed[i : i + batch])
+    assert pl.stats["duplicate_fixes"] > 100 and pl.stats["late_fixes"] > 100
+    n_pos = sum(isinstance(r, Position) for r in mixed)
+    assert pl.stats["positions"] + pl.stats["duplicate_fixes"] + pl.stats["late_fixes"] == n_pos
+
+
 FEEDS = sorted(p.name for p in AIS_DIR.glob("*") if p.suffix != ".md") if AIS_DIR.exists() else []
 
 
