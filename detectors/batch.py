@@ -153,6 +153,9 @@ class FixBatch:
     shared: Any = None
     # The rows stably sorted by vessel, when the pipeline has it already (else computed).
     vessel_order: I64 | None = None
+    # Each row's previous row of its vessel in the batch, or -1 (``prev_in_group``), when
+    # the pipeline has it already (else computed).
+    prev_rows: I64 | None = None
     # What a detector's hot_rows planned, for its quiet_rows of the same batch (by key).
     plans: dict[Any, Any] = field(default_factory=dict)
     _kind_cache: dict[Any, Any] = field(default_factory=dict)
@@ -241,11 +244,14 @@ class FixBatch:
         return got
 
     @cached_property
-    def _groups(self) -> tuple[I64, I64]:
+    def _groups(self) -> tuple[I64, I64, I64]:
+        """The rows by vessel (``vessel_rows``), each one's group number in that order, and
+        where each group starts."""
         order = self.vessel_order
         if order is None:
             order = group_order(self.vc)
-        return order, np.cumsum(run_starts(self.vc[order])) - 1
+        starts = run_starts(self.vc[order])
+        return order, np.cumsum(starts) - 1, np.flatnonzero(starts)
 
     def in_kinds(self, kinds: frozenset[str], outer: bool = False) -> Bool:
         """Rows inside (``outer``: within the exit hysteresis of) a zone of these kinds."""
@@ -298,17 +304,18 @@ class FixBatch:
 
     @cached_property
     def _prev_rows(self) -> I64:
+        if self.prev_rows is not None:
+            return self.prev_rows
         return prev_in_group(self.vc, self.vessel_rows)
 
     def running_count(self, mask: Bool) -> I64:
         """Per row, how many True rows its vessel has up to and including it."""
         if not mask.any():
             return np.zeros(self.n, dtype=np.int64)
-        order, gid = self._groups
+        order, gid, starts = self._groups
         m = mask[order].astype(np.int64)
         cs = np.cumsum(m)
-        first_of_group = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
-        before = (cs - m)[first_of_group]
+        before = (cs - m)[starts]
         out = np.empty(self.n, dtype=np.int64)
         out[order] = cs - before[gid]
         return out

@@ -70,12 +70,20 @@ class LoiteringDetector(Detector):
         # and shore, no alert due) is routine (quiet_rows); from the first other fix on,
         # every fix of the vessel matters. A vessel whose first such fix is not sure to
         # start one: every fix from it on.
-        eps = [s.det.get(self.name, {}).get("ep") for s in b.states]
-        has = np.array([e is not None for e in eps], dtype=bool)
-        c_lat = np.array([e["lat"] if e else np.nan for e in eps])
-        c_lon = np.array([e["lon"] if e else np.nan for e in eps])
-        t0 = np.array([e["t0"] if e else 0 for e in eps], dtype=np.int64)
-        alerted = np.array([bool(e and e.get("alerted")) for e in eps], dtype=bool)
+        name, nv = self.name, len(b.states)
+        has = np.zeros(nv, dtype=bool)
+        c_lat, c_lon = np.full(nv, np.nan), np.full(nv, np.nan)
+        t0 = np.zeros(nv, dtype=np.int64)
+        alerted = np.zeros(nv, dtype=bool)
+        # the few vessels with an episode; most have none
+        at = [c for c, d in enumerate(b.dets) if name in d and d[name].get("ep") is not None]
+        if at:
+            eps = [b.dets[c][name]["ep"] for c in at]
+            has[at] = True
+            c_lat[at] = [e["lat"] if e else np.nan for e in eps]
+            c_lon[at] = [e["lon"] if e else np.nan for e in eps]
+            t0[at] = [e["t0"] if e else 0 for e in eps]
+            alerted[at] = [bool(e and e.get("alerted")) for e in eps]
         first = b.first(start) & ~has[v]
         with np.errstate(invalid="ignore"):
             sure = first & (b.sog < p.max_speed_kn) & (b.shore.where(first) >= p.min_shore_m)

@@ -158,9 +158,10 @@ def run_columnar(
     recs: Sequence[Position | StaticData],
     states: dict[str, VesselState],
     vessels: Sequence[str] | None = None,
+    times: npt.NDArray[np.int64] | None = None,
 ) -> list[Alert]:
-    """One batch (in event-time order) through the detectors; ``vessels``: each record's
-    vessel, when the caller has them."""
+    """One batch (in event-time order) through the detectors; ``vessels`` and ``times``:
+    each record's vessel and time, when the caller has them."""
     zs = pl.zones
     st_list = list(states.values())
     codes = {v: i for i, v in enumerate(states)}
@@ -177,7 +178,10 @@ def run_columnar(
     if m < len(recs):
         vessels = [vessels[i] for i in pidx_all]
     vc_all = np.fromiter(map(codes.__getitem__, vessels), np.int64, m)
-    ts_all = np.fromiter(map(_TS, p_all), np.int64, m)
+    if times is None:
+        ts_all = np.fromiter(map(_TS, p_all), np.int64, m)
+    else:
+        ts_all = times if m == len(recs) else times[pidx_all]
     lat_all = np.fromiter(map(_LAT, p_all), np.float64, m)
     lon_all = np.fromiter(map(_LON, p_all), np.float64, m)
 
@@ -265,6 +269,7 @@ def run_columnar(
     b = FixBatch(
         shared=pl.ctx.shared,
         vessel_order=order,
+        prev_rows=prev,
         zones=zs,
         states=st_list,
         vc=vc,

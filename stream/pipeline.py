@@ -81,14 +81,16 @@ class Pipeline:
             with gc_paused():  # a batch's work is acyclic (see stream/gcpause.py)
                 ts = np.fromiter(map(_TS, records), np.int64, len(records))
                 if (ts[1:] < ts[:-1]).any():  # (a replay's batches come in order already)
-                    records = sorted(records, key=_TS)
+                    order = np.argsort(ts, kind="stable")
+                    records = [records[i] for i in order.tolist()]
+                    ts = ts[order]
                 recs = list(records) if not isinstance(records, list) else records
                 vessels = list(map(_VESSEL, recs))  # one pass for the set and the columns
                 # Event-time TTLs (memory backend) count from the newest time of this batch.
                 self._advance_store(max(recs[-1].ts_ms, self.watermark_ms or 0))
                 states = self._load(set(vessels))
                 if self.fast:
-                    alerts.extend(run_columnar(self, recs, states, vessels))
+                    alerts.extend(run_columnar(self, recs, states, vessels, ts))
                 else:
                     alerts.extend(self._run(recs, states))
                 self._save(states)

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = ["BATCH", "BATCH_SPAN_MS", "ReplaySummary", "batch_bounds", "load_reco
 # sparse the recording. The span also stays within the encounter buckets' retention.
 BATCH = 200_000
 BATCH_SPAN_MS = 600_000
+_TS = attrgetter("ts_ms")
 
 
 @dataclass
@@ -102,7 +104,7 @@ def load_records(
 def batch_bounds(records: Sequence[Record], batch: int, span_ms: int) -> list[tuple[int, int]]:
     """Cut time-ordered records into [i, j) batches of at most ``batch`` records, each
     within ``span_ms`` of event time from its first record."""
-    ts = np.fromiter((r.ts_ms for r in records), np.int64, len(records))
+    ts = np.fromiter(map(_TS, records), np.int64, len(records))
     out: list[tuple[int, int]] = []
     i = 0
     while i < ts.size:
