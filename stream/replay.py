@@ -84,20 +84,19 @@ def load_records(
         prog = Progress(f"reading {Path(p).name}")
         n0 = len(records)
         with gc_paused():  # millions of acyclic records (see stream/gcpause.py)
-            for item in src:
-                if isinstance(item, Rejected):
+            for recs, rejects in src.chunks():
+                records.extend(recs)
+                for item in rejects:
                     s.rejected[item.reason] += 1
                     if on_reject:
                         on_reject(item, str(p))
-                else:
-                    records.append(item)
                 prog(len(records))
         prog.done()
         s.read += src.counts["read"]
         s.accepted += src.counts["accepted"]
         s.nmea.update(src.nmea_stats)
         s.files[str(p)] = {"format": src.fmt, **dict(src.counts), "records": len(records) - n0}
-    records.sort(key=lambda r: r.ts_ms)
+    records.sort(key=_TS)
     return records
 
 
