@@ -172,18 +172,18 @@ class FixBatch:
         """The times of some rows of one vessel, in order: a slice of a vessel-ordered copy
         when they are consecutive fixes of it (the usual case: no Python per row)."""
         rank, by_vessel = self._vessel_ordered_ts
-        k = rank[rows[0]]
+        k = int(rank[rows[0]])
         if rank[rows[-1]] - k == len(rows) - 1:
             return by_vessel[k : k + len(rows)]
         ts = self.ts_list
         return [ts[u] for u in rows]
 
     @cached_property
-    def _vessel_ordered_ts(self) -> tuple[list[int], list[int]]:
+    def _vessel_ordered_ts(self) -> tuple[I64, list[int]]:
         order = self._groups[0]
-        rank = np.empty(self.n, dtype=np.int64)
+        rank = np.empty(self.n, dtype=np.int64)  # (read twice per call: no list of it)
         rank[order] = np.arange(self.n)
-        return rank.tolist(), self.ts_by_vessel
+        return rank, self.ts_by_vessel
 
     @cached_property
     def ts_by_vessel(self) -> list[int]:

@@ -301,9 +301,7 @@ def run_columnar(
     qi = {d: j for j, d in enumerate(quiet_dets)}
     defer = [d.defer_quiet for d in quiet_dets]
 
-    sog_l: list[float] = sog.tolist()
-    dist_l: list[float] = dist.tolist()
-    has_prev_l: list[bool] = has_prev.tolist()
+    sog_l: list[float] = b.sog_list  # (one list of the column, shared with the detectors)
 
     def sog_at(u: int) -> float | None:
         v = sog_l[u]
@@ -313,7 +311,7 @@ def run_columnar(
         p = pos[u]
         if p.cog_deg is not None:
             return p.cog_deg
-        if has_prev_l[u] and dist_l[u] > 0:
+        if has_prev[u] and dist[u] > 0:  # (numpy scalars: the rare fix with no course)
             return initial_bearing_deg(float(plat[u]), float(plon[u]), p.lat, p.lon)
         return None
 
