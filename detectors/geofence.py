@@ -112,6 +112,20 @@ class ZoneSet:
     def __len__(self) -> int:
         return len(self.zones)
 
+    def prepare(self) -> ZoneSet:
+        """Build now every index the queries otherwise build on first use - the zones' and
+        the land's grid covers, the buffered exit shapes, the coast tree, the boundary-line
+        band, the port tree (about a second for the bundled zones): a service does it at
+        start-up, not inside its first batch. Returns the zone set."""
+        if len(self._poly_idx):
+            _ = self._inner_cover, self._outer_cover
+        if len(self._line_idx):
+            _ = self._line_band
+        if self._land_box is not None:
+            _ = self._land_cover, self._coast_index, self._far_cells
+        _ = self._waterways, self._port_tree
+        return self
+
     def contains(
         self, lon: npt.ArrayLike, lat: npt.ArrayLike, outer: bool = False
     ) -> tuple[I64, I64]:

@@ -81,3 +81,21 @@ def test_batch_equals_single_point_answers(pts: list[tuple[float, float]]) -> No
             k for k, z in enumerate(zs.zones) if not z.is_line and z.geometry.contains(Point(x, y))
         )
         assert sorted(per_point[i]) == expect
+
+
+def test_prepare_builds_every_index_before_the_first_query() -> None:
+    from stream.zoneload import ZONES_DIR, load_land, load_zone_files
+
+    zs = ZoneSet(load_zone_files(str(ZONES_DIR)), load_land())
+    lazy = ("_inner_cover", "_outer_cover", "_line_band", "_land_cover", "_coast_index")
+    assert not any(k in zs.__dict__ for k in lazy)  # built on first use
+    assert zs.prepare() is zs
+    assert all(k in zs.__dict__ for k in lazy)
+    built = {k: zs.__dict__[k] for k in lazy}
+    x, y = np.array([26.62, 14.5]), np.array([39.25, 35.75])
+    a, ref = zs.lookup(x, y), load_zoneset().lookup(x, y)  # the same answers
+    assert a.inner_pt.tolist() == ref.inner_pt.tolist()
+    assert a.inner_zone.tolist() == ref.inner_zone.tolist()
+    assert np.allclose(a.dist_shore_m, ref.dist_shore_m)
+    assert all(zs.__dict__[k] is v for k, v in built.items())  # nothing built again
+    assert len(ZoneSet.empty().prepare()) == 0  # no zones, no land: nothing to build
