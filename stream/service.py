@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from kafka import ConsumerRebalanceListener, TopicPartition
@@ -36,7 +37,7 @@ from stream.decode.nmea import NmeaDecoder
 from stream.errors import StateError
 from stream.kafka.clients import make_consumer, make_producer
 from stream.metrics import Metrics, serve_http
-from stream.models import Alert
+from stream.models import Alert, Position, StaticData
 from stream.pipeline import Pipeline
 from stream.settings import Settings
 from stream.sinks import alert_json
@@ -45,6 +46,8 @@ from stream.state.buffered import BufferedStore
 from stream.zoneload import load_zoneset
 
 __all__ = ["Service"]
+
+_TS = attrgetter("ts_ms")
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +205,29 @@ class Service:
             part = self.parts[key] = _Partition(pl, nmea, pl.watermark_ms)
         return part
 
-    def _decode(self, part: _Partition, msg: Any) -> list[Any]:
+    @staticmethod
+    def _decode(
+        part: _Partition, msgs: list[Any], dlq: list[tuple[Any, Rejected]]
+    ) -> list[Position | StaticData]:
+        """The records of a partition's messages, in order; rejects to ``dlq``."""
+        records: list[Position | StaticData] = []
         if part.nmea is not None:
-            return part.nmea.feed(msg.value or b"", record_ts_ms=msg.timestamp)
-        res = decode_json_record(msg.value or b"")
-        return [res] if isinstance(res, Rejected) else res
+            for m in msgs:
+                for item in part.nmea.feed(m.value or b"", record_ts_ms=m.timestamp):
+                    if isinstance(item, Rejected):
+                        dlq.append((m, item))
+                    else:
+                        records.append(item)
+            return records
+        for m in msgs:  # JSON: one call per message, no list per message
+            res = decode_json_record(m.value or b"")
+            if isinstance(res, Rejected):
+                dlq.append((m, res))
+            elif len(res) == 1:
+                records.append(res[0])
+            else:
+                records.extend(res)
+        return records
 
     def _commit_batch(self, consumer: Any, producer: Any, batch: dict[Any, list[Any]]) -> None:
         s = self.settings
@@ -217,17 +238,11 @@ class Service:
         for tp in sorted(batch, key=lambda t: (t.topic, t.partition)):
             msgs = batch[tp]
             part = self._partition(tp.topic, tp.partition)
-            records = []
-            for m in msgs:
-                for item in self._decode(part, m):
-                    if isinstance(item, Rejected):
-                        dlq.append((m, item))
-                    else:
-                        records.append(item)
+            records = self._decode(part, msgs, dlq)
             self.metrics.records_in.labels(tp.topic).inc(len(msgs))
             alerts.extend(part.pipeline.process(records))
             if records:
-                part.last_event_ms = max(part.last_event_ms or 0, max(r.ts_ms for r in records))
+                part.last_event_ms = max(part.last_event_ms or 0, max(map(_TS, records)))
                 part.last_record_wall = time.monotonic()
             offsets[tp] = OffsetAndMetadata(msgs[-1].offset + 1, "", -1)
         # 2. produce alerts and dead letters, flush, check every send
