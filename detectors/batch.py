@@ -33,9 +33,10 @@ def group_order(codes: I64) -> I64:
     [0, 2**32) - a batch's vessel indices: numpy sorts 16-bit keys by radix, in linear time,
     so a least-significant-digit radix sort of two 16-bit passes beats its merge sort of the
     64-bit codes about threefold."""
-    if codes.size == 0 or int(codes.min()) < 0 or int(codes.max()) >= 1 << 32:
+    top = int(codes.max()) if codes.size else -1
+    if codes.size == 0 or int(codes.min()) < 0 or top >= 1 << 32:
         return np.argsort(codes, kind="stable")
-    if int(codes.max()) < 1 << 16:
+    if top < 1 << 16:
         return np.argsort(codes.astype(np.uint16), kind="stable")
     low = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
     return low[np.argsort((codes[low] >> 16).astype(np.uint16), kind="stable")]

@@ -223,10 +223,8 @@ class Service:
             res = decode_json_record(m.value or b"")
             if isinstance(res, Rejected):
                 dlq.append((m, res))
-            elif len(res) == 1:
-                records.append(res[0])
             else:
-                records.extend(res)
+                records += res
         return records
 
     def _commit_batch(self, consumer: Any, producer: Any, batch: dict[Any, list[Any]]) -> None:

@@ -134,29 +134,24 @@ class FileSource(Source):
                 if not s:
                     continue
                 res = decode_json_record(s, n + extra)
+                results: tuple[list[Record] | Rejected, ...] = (res,)
                 if isinstance(res, Rejected) and res.reason == "json_invalid" and b"\r" in s:
                     # lone CRs end lines too; looked for only when a line fails (a search
                     # of every line would cost a tenth of its decoding)
                     parts = s.split(b"\r")
-                    for k, part in enumerate(parts):
-                        if part := part.strip():
-                            read += 1
-                            got = decode_json_record(part, n + extra + k)
-                            if isinstance(got, Rejected):
-                                rejected += 1
-                                rejects.append(got)
-                            else:
-                                records.extend(got)
+                    results = tuple(
+                        decode_json_record(q, n + extra + k)
+                        for k, part in enumerate(parts)
+                        if (q := part.strip())
+                    )
                     extra += len(parts) - 1
-                    continue
-                read += 1
-                if isinstance(res, Rejected):
-                    rejected += 1
-                    rejects.append(res)
-                elif len(res) == 1:
-                    records.append(res[0])
-                else:
-                    records.extend(res)
+                for res in results:
+                    read += 1
+                    if isinstance(res, Rejected):
+                        rejected += 1
+                        rejects.append(res)
+                    else:
+                        records += res
             if records or rejects:
                 yield records, rejects
         finally:
