@@ -1,10 +1,9 @@
 """AIS gaps, "going dark" [ais_gap].
 
 A vessel that was reporting regularly falls silent at sea. The alert opens (status ``open``)
-once event time — the watermark — passes the last fix plus the threshold, and closes when the
-vessel reappears, with the gap's duration, distance and implied speed. A vessel that was not
-seen to go dark (the watermark did not pass the threshold in time) but reappears after a long
-gap gets the same alert, closed at once, with the same id.
+at the last fix plus the threshold - once event time, the watermark or the vessel's own next
+report, reaches it, with that time whatever the batches - and closes when the vessel
+reappears, with the gap's duration, distance and implied speed (same id).
 
 Threshold: Global Fishing Watch uses ≥ 12 h and > 50 nm from shore, tuned to satellite AIS
 revisit times. The Aegean and the Central Mediterranean are covered by dense terrestrial AIS

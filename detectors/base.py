@@ -168,11 +168,16 @@ class Detector(ABC):
         return []
 
     def on_timer(self, now_ms: int, vs: VesselState, ctx: Context) -> list[Alert]:
-        """The watermark passed ``wake_at``."""
+        """Event time reached ``wake_at`` (``now_ms``) with no report of the vessel since:
+        it runs before the vessel's next report at or after that time, or once the
+        watermark passes it - never later in event time, wherever batches end."""
         return []
 
     def wake_at(self, vs: VesselState) -> int | None:
-        """Event time at which ``on_timer`` should run for this vessel, if any."""
+        """Event time at which ``on_timer`` should run for this vessel, if any.
+
+        With ``hot_rows``: a fix at or after this time must be hot for the detector (the
+        columnar path checks the timer only before the detector's own hot rows)."""
         return None
 
     # -- the columnar fast path (optional) ------------------------------------------------------

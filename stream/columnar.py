@@ -402,13 +402,17 @@ def run_columnar(
     for j, mk in enumerate(masks):
         key += (1 << j) if mk is None else mk[hot_idx].astype(key.dtype) << j
     combos, combo_of = np.unique(key, return_inverse=True)
-    plans = [
-        (
-            tuple((d, qi.get(d, -1)) for j, d in enumerate(dets) if cb >> j & 1),
-            tuple(bool(cb >> dets.index(d) & 1) for d in quiet_dets),
+    waking = set(pl.waking)
+    plans = []
+    for cb in combos.tolist():
+        run = tuple((d, qi.get(d, -1)) for j, d in enumerate(dets) if cb >> j & 1)
+        plans.append(
+            (
+                run,
+                tuple(bool(cb >> dets.index(d) & 1) for d in quiet_dets),
+                tuple(x for x in run if x[0] in waking),
+            )
         )
-        for cb in combos.tolist()
-    ]
     combo_h: list[int] = combo_of.reshape(-1).tolist()
     vc_h: list[int] = vc[hot_idx].tolist()
     hp_h: list[bool] = has_prev[hot_idx].tolist()
@@ -431,6 +435,7 @@ def run_columnar(
             c = codes[r.vessel]
             fold(c, bisect_left(rec_of, i))
             vs = st_list[c]
+            alerts.extend(pl.timers_due(vs, r.ts_ms))
             pl.stats["static_reports"] += 1
             for det in dets:
                 alerts.extend(det.on_static(r, vs, ctx))
@@ -441,13 +446,20 @@ def run_columnar(
         hk: int = item  # the row's rank among the hot rows
         u = hot_l[hk]
         c = vc_h[hk]
-        run, hot_for = plans[combo_h[hk]]
+        run, hot_for, wake = plans[combo_h[hk]]
         if order_l[ptr[c]] != u:  # quiet rows of the vessel before this one
             fold(c, u, hot_for)
         at = ptr[c]  # row u's position in order_l
         ptr[c] = at + 1  # row u itself, handled here
         vs = st_list[c]
         p = pos[u]
+        for d, j in wake:  # timers due before this fix (a timer falls due only before a
+            if j >= 0:  # row hot for its detector: Detector.wake_at), on a current state
+                sj = seen[j]
+                if sj[c] < at:
+                    d.quiet_rows(vs, b, order_l[sj[c] : at])
+                    sj[c] = at
+            alerts.extend(pl.timers_due(vs, p.ts_ms, (d,)))
         hp = hp_h[hk]
         fix = Fix(
             pos=p,

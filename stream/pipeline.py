@@ -71,7 +71,7 @@ class Pipeline:
         self._touched: dict[str, int] = {}
         self._clock_ms = 0  # the time the store was last advanced to
         self._swept_ms = 0
-        self._waking = [d for d in self.detectors if type(d).wake_at is not Detector.wake_at]
+        self.waking = [d for d in self.detectors if type(d).wake_at is not Detector.wake_at]
 
     # -- public -----------------------------------------------------------------------------
     def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
@@ -107,13 +107,25 @@ class Pipeline:
         if due:
             states = self._load(set(due))
             for v in sorted(due):
-                vs = states[v]
-                for det in self.detectors:
-                    alerts.extend(det.on_timer(watermark_ms, vs, self.ctx))
-                self.stats["timers_fired"] += 1
+                alerts.extend(self.timers_due(states[v], watermark_ms))
             self._save(states)
         self._advance_store(watermark_ms)
         return alerts
+
+    def timers_due(
+        self, vs: VesselState, upto_ms: int, detectors: Sequence[Detector] | None = None
+    ) -> list[Alert]:
+        """Fire the vessel's timers due at or before ``upto_ms``, each at its own due time
+        (``Detector.wake_at``): before the vessel's next report, or once the watermark
+        passes it. The time a timer fires at, and so its alert, does not depend on where
+        batches begin and end."""
+        out: list[Alert] = []
+        for d in self.waking if detectors is None else detectors:
+            at = d.wake_at(vs)
+            if at is not None and at <= upto_ms:
+                out.extend(d.on_timer(at, vs, self.ctx))
+                self.stats["timers_fired"] += 1
+        return out
 
     def live_states(self) -> dict[str, VesselState]:
         """The states kept live (``keep_states``), by vessel."""
@@ -153,7 +165,7 @@ class Pipeline:
         else:
             items = [(vessel_key(v), orjson.dumps(vs.to_dict())) for v, vs in states.items()]
             self.store.set_many(items, self.state_ttl_s)
-        waking, scope = self._waking, self.scope
+        waking, scope = self.waking, self.scope
         schedule, cancel = self.store.schedule, self.store.cancel
         for v, vs in states.items():  # each vessel's earliest timer, if any
             at: int | None = None
@@ -216,6 +228,7 @@ class Pipeline:
         for i, r in enumerate(recs):
             vs = states[r.vessel]
             if isinstance(r, StaticData):
+                alerts.extend(self.timers_due(vs, r.ts_ms))
                 self.stats["static_reports"] += 1
                 for det in self.detectors:
                     alerts.extend(det.on_static(r, vs, self.ctx))
@@ -225,6 +238,7 @@ class Pipeline:
                 continue
             if i not in used:
                 continue
+            alerts.extend(self.timers_due(vs, r.ts_ms))
             fix = self._fix(
                 r,
                 k,

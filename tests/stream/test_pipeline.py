@@ -105,3 +105,31 @@ def test_batches_with_no_usable_position(pipeline: Pipeline) -> None:
     assert pipeline.process([*trk[:3], trk[-1]]) == []
     assert pipeline.stats["static_reports"] == 1 and pipeline.stats["positions"] == 3
     assert pipeline.stats["late_fixes"] == 3 and pipeline.stats["duplicate_fixes"] == 1
+
+
+def test_alerts_do_not_depend_on_where_batches_end() -> None:
+    """Timers fire at their own due time, before the vessel's next report: replaying in
+    batches of 1 minute, 10 minutes, 1 hour or 4 hours of event time gives the same alerts,
+    and a gap opens exactly its threshold after the last fix, not at the end of a batch."""
+    from stream.app import build_pipeline
+    from stream.decode.jsondec import decode_json_obj
+    from stream.replay import replay
+    from stream.settings import load_settings
+    from stream.sim import simulate
+    from stream.sinks import ListSink
+
+    positions, _ = simulate(["all"], seed=7, hours=36)
+    recs = sorted((r for p in positions for r in decode_json_obj(p)), key=lambda r: r.ts_ms)
+    runs = []
+    for span_ms in (60_000, 600_000, 3_600_000, 4 * 3_600_000):
+        sink = ListSink()
+        replay(recs, build_pipeline(load_settings(env={}), keep_states=True), sink, span_ms=span_ms)
+        runs.append(
+            sorted(orjson.dumps(a.to_dict(), option=orjson.OPT_SORT_KEYS) for a in sink.alerts)
+        )
+    assert all(r == runs[0] for r in runs[1:])
+    alerts = [orjson.loads(a) for a in runs[0]]
+    gaps = [a for a in alerts if a["type"] == "ais_gap" and a["status"] == "open"]
+    assert gaps and all(
+        g["evidence"]["silent_s"] == g["detector"]["params"]["min_gap_s"] for g in gaps
+    )
