@@ -93,16 +93,23 @@ class LoiteringDetector(Detector):
         c_lat[new], c_lon[new], t0[new] = b.lat[sure], b.lon[sure], b.ts[sure]
         running = has[v] | (has_new[v] & (b.running_count(sure) > 0) & ~sure)
         b.plans[(self.name, "ep")] = has | has_new
-        with np.errstate(invalid="ignore"):
-            extends = (
-                running
-                & (np.isnan(b.sog) | (b.sog < p.max_speed_kn * 0.9999))
-                & (haversine_m_vec(c_lat[v], c_lon[v], b.lat, b.lon) < p.max_radius_m * 0.999)
-                & ~(b.dt_s > p.max_fix_gap_s * 0.999)
-                & ~in_port
-                & (alerted[v] | (b.ts - t0[v] < p.min_duration_s * 1000 - 1))
-            )
-            extends &= b.shore.where(extends) >= p.min_shore_m * 1.001
+        extends = np.zeros(b.n, dtype=bool)
+        r = np.flatnonzero(running)  # (the rows of the few vessels with an episode)
+        if r.size:
+            w, sog = v[r], b.sog[r]
+            with np.errstate(invalid="ignore"):
+                ext = (
+                    (np.isnan(sog) | (sog < p.max_speed_kn * 0.9999))
+                    & (
+                        haversine_m_vec(c_lat[w], c_lon[w], b.lat[r], b.lon[r])
+                        < p.max_radius_m * 0.999
+                    )
+                    & ~(b.dt_s[r] > p.max_fix_gap_s * 0.999)
+                    & ~in_port[r]
+                    & (alerted[w] | (b.ts[r] - t0[w] < p.min_duration_s * 1000 - 1))
+                )
+                r = r[ext]
+                extends[r[b.shore.at(r) >= p.min_shore_m * 1.001]] = True
         return sure | b.from_first(np.where(running, ~extends, start & ~has_new[v]))
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:

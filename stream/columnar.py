@@ -18,7 +18,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_, is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -166,13 +166,14 @@ def run_columnar(
     st_list = list(states.values())
     codes = {v: i for i, v in enumerate(states)}
     nv = len(st_list)
-    if all(map(isinstance, recs, repeat(Position))):  # positions only (the usual case)
+    is_pos = np.fromiter(map(is_, map(type, recs), repeat(Position)), bool, len(recs))
+    m = int(is_pos.sum())
+    if m == len(recs):  # positions only (the usual case)
         pidx_all = list(range(len(recs)))
         p_all: list[Position] = list(recs)  # type: ignore[arg-type]
     else:
-        pidx_all = [i for i, r in enumerate(recs) if isinstance(r, Position)]
-        p_all = [recs[i] for i in pidx_all]  # type: ignore[misc]
-    m = len(p_all)
+        pidx_all = np.flatnonzero(is_pos).tolist()
+        p_all = list(map(recs.__getitem__, pidx_all))  # type: ignore[arg-type]
     if vessels is None:
         vessels = list(map(_VESSEL, recs))
     if m < len(recs):
@@ -425,7 +426,7 @@ def run_columnar(
     zout_h = b.zone_ids_of(hot_idx, outer=True)
     events: list[tuple[int, int, Any]] = [(rec_of[u], 0, k) for k, u in enumerate(hot_l)]
     if len(p_all) < len(recs):
-        events += [(i, 1, r) for i, r in enumerate(recs) if isinstance(r, StaticData)]
+        events += [(i, 1, recs[i]) for i in np.flatnonzero(~is_pos).tolist()]
     events.sort(key=lambda e: e[0])
     alerts: list[Alert] = []
     ctx = pl.ctx
