@@ -146,8 +146,10 @@ class Detector(ABC):
     name: ClassVar[str]
     version: ClassVar[str] = "1"
     # True when quiet_rows reads nothing but this detector's own state and the batch (not
-    # vs.last, vs.static, vs.zones): the columnar path may then hold a vessel's quiet rows
-    # back past hot rows of other detectors and apply them in one call later.
+    # vs.last, vs.zones, nor the mmsi or ais_class that fixes set in vs.static; identity
+    # fields are fine: every detector is brought up to date before an identity report): the
+    # columnar path may then hold a vessel's quiet rows back past hot rows of other
+    # detectors and apply them in one call later.
     defer_quiet: ClassVar[bool] = False
 
     def __init__(self, params: Any = None) -> None:

@@ -112,6 +112,9 @@ class CrossingPatternParams:
 
 class CrossingPatternDetector(Detector):
     name = "crossing_pattern"
+    # quiet_rows reads its own state and vs.static's ship type, which only identity reports
+    # change - and the pipeline brings every detector up to date before one
+    defer_quiet = True
     params: CrossingPatternParams
 
     def __init__(self, params: Any = None) -> None:
