@@ -121,6 +121,18 @@ class CrossingPatternDetector(Detector):
         super().__init__(params)
         self._in_cache: tuple[int, frozenset[str]] | None = None
         self._restart_cache: tuple[int, frozenset[str]] | None = None
+        # (rule, step, event, zone id, kind, country, side) -> whether the step matches:
+        # everything Step.matches reads, so the answer never goes stale
+        self._match: dict[tuple[Any, ...], bool] = {}
+
+    def _matches(self, ri: int, k: int, event: str, zone: Any, to: str | None) -> bool:
+        """Whether some alternative of step ``k`` of rule ``ri`` matches the event."""
+        key = (ri, k, event, zone.id, zone.kind, zone.country, to)
+        got = self._match.get(key)
+        if got is None:
+            steps = self.params.rules[ri].steps[k]
+            got = self._match[key] = any(s.matches(event, zone, to) for s in steps)
+        return got
 
     @classmethod
     def default_params(cls) -> CrossingPatternParams:
@@ -253,7 +265,7 @@ class CrossingPatternDetector(Detector):
         st = vs.for_detector(self.name)
         st_type = vs.static.get("ship_type")
         out: list[Alert] = []
-        for rule in self.params.rules:
+        for ri, rule in enumerate(self.params.rules):
             if isinstance(st_type, int) and any(
                 a <= st_type <= b for a, b in rule.exclude_ship_types
             ):
@@ -263,7 +275,7 @@ class CrossingPatternDetector(Detector):
                 prog = None  # window expired: start over
             for event, zone, to, lon, lat in events:
                 k = prog["k"] if prog else 0
-                if any(s.matches(event, zone, to) for s in rule.steps[k]):
+                if self._matches(ri, k, event, zone, to):
                     rec = {
                         "event": event,
                         "zone": zone.id,
@@ -280,11 +292,7 @@ class CrossingPatternDetector(Detector):
                         assert fix is not None  # quiet rows never complete a rule
                         out.append(self._alert(rule, prog, fix, vs))
                         prog = None
-                elif (
-                    k > 0
-                    and rule.steps[0]
-                    and any(s.matches(event, zone, to) for s in rule.steps[0])
-                ):
+                elif k > 0 and self._matches(ri, 0, event, zone, to):
                     prog = {
                         "k": 1,
                         "t0": ts_ms,

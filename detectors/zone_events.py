@@ -55,6 +55,7 @@ class ZoneEventsDetector(Detector):
     def __init__(self, params: Any = None) -> None:
         super().__init__(params)
         self.rules = {k: KindRule(**v) for k, v in self.params.kinds.items()}
+        self.dwell_kinds = frozenset(k for k, r in self.rules.items() if r.dwell)
 
     @classmethod
     def default_params(cls) -> ZoneEventsParams:
@@ -103,7 +104,7 @@ class ZoneEventsDetector(Detector):
         # Entries and exits happen only where they may (FixBatch.zone_transition); a dwell
         # needs the vessel within (the hysteresis of) a zone kind that has a dwell rule -
         # every zone it is in is one it is within after a fix that leaves nothing.
-        dwell = frozenset(k for k, r in self.rules.items() if r.dwell)
+        dwell = self.dwell_kinds
         zt = b.zone_transition
         return zt | b.in_kinds(dwell, outer=True) if dwell else zt
 
@@ -121,13 +122,16 @@ class ZoneEventsDetector(Detector):
             st.pop(f"d:{zid}", None)
             if rule and rule.exit and not self._cool(st, f"x:{zid}", fix.ts_ms):
                 out.append(self._transition("zone_exit", "left", rule.exit, zid, fix, vs, ctx))
-        for zid, since in vs.zones.items():
+        dwell, by_id = self.dwell_kinds, ctx.zones.by_id
+        for zid, since in vs.zones.items() if dwell else ():
+            z = by_id.get(zid)
+            if z is None or z.kind not in dwell:
+                continue  # (most zones: no kind with a dwell rule)
             rule = self._rule(ctx, zid, vs)
             if not rule or not rule.dwell or st.get(f"d:{zid}") == since:
                 continue
             if fix.ts_ms - since >= rule.dwell_min_s * 1000:
                 st[f"d:{zid}"] = since
-                z = ctx.zones.by_id[zid]
                 hours = (fix.ts_ms - since) / 3.6e6
                 out.append(
                     self.alert(
