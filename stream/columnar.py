@@ -454,8 +454,10 @@ def run_columnar(
         ptr[c] = at + 1  # row u itself, handled here
         vs = st_list[c]
         p = pos[u]
-        for d, j in wake:  # timers due before this fix (a timer falls due only before a
-            if j >= 0:  # row hot for its detector: Detector.wake_at), on a current state
+        # Timers due before this fix, on the detector's state brought up to it (a timer
+        # falls due only before a row hot for its detector: Detector.wake_at).
+        for d, j in wake:
+            if j >= 0:
                 sj = seen[j]
                 if sj[c] < at:
                     d.quiet_rows(vs, b, order_l[sj[c] : at])

@@ -2,7 +2,8 @@
 
 For each batch: sort by event time, geofence every position and every track segment at once
 (vectorised), load the batch's vessel states in one call, run the detectors per fix in event
-time order, save the states in one call, then advance the watermark and fire due timers.
+time order, save the states in one call, then advance the watermark and fire due timers. A
+timer fires at its own due time: before the vessel's next report if that comes first.
 """
 
 from __future__ import annotations
