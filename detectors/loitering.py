@@ -80,10 +80,10 @@ class LoiteringDetector(Detector):
         if at:
             eps = [b.dets[c][name]["ep"] for c in at]
             has[at] = True
-            c_lat[at] = [e["lat"] if e else np.nan for e in eps]
-            c_lon[at] = [e["lon"] if e else np.nan for e in eps]
-            t0[at] = [e["t0"] if e else 0 for e in eps]
-            alerted[at] = [bool(e and e.get("alerted")) for e in eps]
+            c_lat[at] = [e["lat"] for e in eps]
+            c_lon[at] = [e["lon"] for e in eps]
+            t0[at] = [e["t0"] for e in eps]
+            alerted[at] = [bool(e.get("alerted")) for e in eps]
         first = b.first(start) & ~has[v]
         with np.errstate(invalid="ignore"):
             sure = first & (b.sog < p.max_speed_kn) & (b.shore.where(first) >= p.min_shore_m)

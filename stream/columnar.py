@@ -364,6 +364,14 @@ def run_columnar(
     # identity report, at the end of the batch.
     seen: list[list[int]] = [ptr.copy() for _ in quiet_dets]
 
+    def catch_up(j: int, c: int, e: int) -> None:
+        """Quiet-capable detector ``j`` gets vessel ``c``'s rows it has not seen before
+        position ``e`` of order_l."""
+        sj = seen[j]
+        if sj[c] < e:
+            quiet_dets[j].quiet_rows(st_list[c], b, order_l[sj[c] : e])
+            sj[c] = e
+
     def fold(c: int, upto: int, hot_for: tuple[bool, ...] | None = None) -> None:
         """Bring vessel ``c``'s state up to (not including) row ``upto``: before hot row
         ``upto`` (``hot_for``: which quiet-capable detectors are hot there) the quiet rows
@@ -372,13 +380,10 @@ def run_columnar(
         # a vessel's rows are in increasing order within order_l[ptr[c]:end[c]]
         e = end[c] if upto >= n else bisect_left(order_l, upto, k, end[c])
         vs = st_list[c]
-        for j, d in enumerate(quiet_dets):
+        for j in range(len(quiet_dets)):
             if hot_for is not None and (hot_for[j] or defer[j]):
                 continue  # it gets them with its hot row, or later
-            sj = seen[j]
-            if sj[c] < e:
-                d.quiet_rows(vs, b, order_l[sj[c] : e])
-                sj[c] = e
+            catch_up(j, c, e)
         if e <= k:
             return
         ptr[c] = e
@@ -458,10 +463,7 @@ def run_columnar(
         # falls due only before a row hot for its detector: Detector.wake_at).
         for d, j in wake:
             if j >= 0:
-                sj = seen[j]
-                if sj[c] < at:
-                    d.quiet_rows(vs, b, order_l[sj[c] : at])
-                    sj[c] = at
+                catch_up(j, c, at)
             alerts.extend(pl.timers_due(vs, p.ts_ms, (d,)))
         hp = hp_h[hk]
         fix = Fix(
@@ -483,10 +485,8 @@ def run_columnar(
             vs.static["mmsi"] = p.mmsi
         for d, j in run:
             if j >= 0:
-                sj = seen[j]
-                if sj[c] < at:  # rows it has not seen before this one
-                    d.quiet_rows(vs, b, order_l[sj[c] : at])
-                sj[c] = at + 1
+                catch_up(j, c, at)  # rows it has not seen before this one
+                seen[j][c] = at + 1
             got = d.on_fix(fix, vs, ctx)
             if got:
                 alerts.extend(got)
