@@ -16,6 +16,7 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from detectors.base import Context, Detector, Fix, VesselState
@@ -75,12 +76,20 @@ class Pipeline:
         self.waking = [d for d in self.detectors if type(d).wake_at is not Detector.wake_at]
 
     # -- public -----------------------------------------------------------------------------
-    def process(self, records: Sequence[Position | StaticData]) -> list[Alert]:
-        """Run one batch; returns the alerts in the order they were raised."""
+    def process(
+        self,
+        records: Sequence[Position | StaticData],
+        times: npt.NDArray[np.int64] | None = None,
+    ) -> list[Alert]:
+        """Run one batch; returns the alerts in the order they were raised. ``times``: the
+        records' ``ts_ms`` as a column, when the caller has it (replay)."""
         alerts: list[Alert] = []
         if records:
             with gc_paused():  # a batch's work is acyclic (see stream/gcpause.py)
-                ts = np.fromiter(map(_TS, records), np.int64, len(records))
+                if times is None:
+                    ts = np.fromiter(map(_TS, records), np.int64, len(records))
+                else:
+                    ts = np.asarray(times, dtype=np.int64)
                 if (ts[1:] < ts[:-1]).any():  # (a replay's batches come in order already)
                     order = np.argsort(ts, kind="stable")
                     records = [records[i] for i in order.tolist()]

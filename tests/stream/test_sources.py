@@ -111,3 +111,24 @@ def test_load_records_accounts_for_every_line(tmp_path: Path) -> None:
     assert len(recs) == 6 and [r.ts_ms for r in recs] == sorted(r.ts_ms for r in recs)
     assert s.read == 8 and s.accepted == 5 and sum(s.rejected.values()) == 3
     assert seen == [("json_invalid", str(p))] * 2 + [("lat_out_of_range", str(p))]
+
+
+def test_load_records_merges_files_in_time_order_keeping_file_order_on_ties(
+    tmp_path: Path,
+) -> None:
+    a = tmp_path / "a.ndjson"
+    b = tmp_path / "b.ndjson"
+    a.write_bytes(b"\n".join([_fix(247000001, 0), _fix(247000001, 120), _fix(247000001, 60)]))
+    b.write_bytes(b"\n".join([_fix(247000002, 60), _fix(247000002, 0), _fix(247000002, 180)]))
+    recs = load_records([a, b])
+    got = [(r.ts_ms - 1_741_968_000_000, r.mmsi) for r in recs]
+    # by time; at equal times, file a's record before file b's (a stable sort)
+    assert got == [
+        (0, 247000001),
+        (0, 247000002),
+        (60_000, 247000001),
+        (60_000, 247000002),
+        (120_000, 247000001),
+        (180_000, 247000002),
+    ]
+    assert load_records([b, a])[0].mmsi == 247000002  # the other file order, the other tie
