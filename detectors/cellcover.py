@@ -13,6 +13,13 @@ neighbour of it. Marking the vertices' cells and their eight neighbours as unsur
 marks every cell the boundary touches. Cells not marked are split into 4-connected regions
 that the boundary does not enter, each wholly inside or wholly outside.
 
+Inside the band, each (cell, polygon) pair is split once more into SUB x SUB subcells, by the
+same argument one level down: subcells away from the boundary's densified vertices get their
+verdict from a test of their centre, so only points in the subcells the boundary may touch
+go to the exact test (a quarter to a third of the band's points, on the bundled zones). A
+pair's subcells are decided the first time a point falls in its cell, not when the cover is
+built (the subcells a polygon's edge may touch: for all its pairs, the first time one is).
+
 Lines (boundary lines a track may cross) get the same band: a segment whose two ends lie in
 cells at most one apart, in a cell not within two cells of a line, cannot cross it.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +44,9 @@ Bool = npt.NDArray[np.bool_]
 
 CELL_DEG = 0.02  # ~2 km: a boundary band narrow enough that most fixes are settled by lookup
 _NEIGHBOURS = np.ones((3, 3), dtype=bool)
+SUB = 4  # subcells per side of a cell in the band (16: one 2-bit verdict each in a uint32)
+# A subcell's verdict; a pair's word of 0: its subcells not decided yet.
+_OUT, _IN, _EDGE = 1, 2, 3
 
 
 class _Grid:
@@ -49,10 +60,14 @@ class _Grid:
         self.nx = int(np.floor((x1 - self.x0) / cell)) + 1 + pad
         self.ny = int(np.floor((y1 - self.y0) / cell)) + 1 + pad
 
-    def floors(self, x: F64, y: F64) -> tuple[F64, F64]:
-        """Cell column and row of each point as floats, unbounded (NaN for NaN)."""
+    def floors(self, x: F64, y: F64, sub: int = 1) -> tuple[F64, F64]:
+        """Cell column and row of each point as floats, unbounded (NaN for NaN); ``sub``:
+        of the grid with each cell split ``sub`` x ``sub`` - pass ``x * sub, y * sub``."""
         with np.errstate(invalid="ignore"):
-            return np.floor((x - self.x0) / self.cell), np.floor((y - self.y0) / self.cell)
+            return (
+                np.floor((x - self.x0 * sub) / self.cell),
+                np.floor((y - self.y0 * sub) / self.cell),
+            )
 
     def ij(self, x: F64, y: F64) -> tuple[I64, I64, Bool]:
         """Cell column and row of each point, and whether it falls on the grid."""
@@ -83,11 +98,16 @@ class _Grid:
         y0 = self.y0 + j * self.cell
         return x0, y0, x0 + self.cell, y0 + self.cell
 
-    def vertex_cells(self, geom: BaseGeometry) -> tuple[I64, I64]:
+    def vertex_cells(self, geom: BaseGeometry, sub: int = 1) -> tuple[I64, I64]:
         """Cells of the vertices of ``geom``'s boundary (or of the line itself), densified
-        to less than a cell apart."""
+        to less than a cell apart. ``sub`` > 1: subcells (each cell split ``sub`` x
+        ``sub``, densified to less than a subcell apart), as global subcell indices, on the
+        grid or not."""
         line = geom if geom.geom_type in ("LineString", "MultiLineString") else geom.boundary
-        xy = shapely.get_coordinates(shapely.segmentize(line, self.cell * 0.9))
+        xy = shapely.get_coordinates(shapely.segmentize(line, self.cell / sub * 0.9))
+        if sub > 1:
+            fi, fj = self.floors(xy[:, 0] * sub, xy[:, 1] * sub, sub)
+            return fi.astype(np.int64), fj.astype(np.int64)
         i, j, ok = self.ij(xy[:, 0], xy[:, 1])
         return i[ok], j[ok]
 
@@ -107,7 +127,11 @@ class CellCover:
         if not self.geoms:
             self._grid = _Grid((0.0, 0.0, 0.0, 0.0), cell_deg, 1)
             self._ptr = np.zeros(self._grid.nx * self._grid.ny + 1, dtype=np.int32)
-            self._zone, self._unsure = e.astype(np.int32), np.empty(0, dtype=bool)
+            self._zone = self._rank = e.astype(np.int32)
+            self._band = self._band_by_zone = np.empty(0, dtype=np.int32)
+            self._sub = np.empty(0, dtype=np.uint32)
+            self._edge, self._edged = np.empty(0, dtype=np.uint16), np.empty(0, dtype=bool)
+            self.exact_tests = 0
             return
         b = shapely.bounds(np.asarray(self.geoms, dtype=object))
         grid = self._grid = _Grid(
@@ -127,9 +151,24 @@ class CellCover:
         cell_all = cell_all[order]
         # int32: the tables of the bundled zones and land come to ~30 MB
         self._zone = zone_all[order].astype(np.int32)
-        self._unsure = np.concatenate(unsure)[order]
+        in_band = np.concatenate(unsure)[order]
         counts = np.bincount(cell_all, minlength=grid.nx * grid.ny)
         self._ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        # The pairs in the band (their entries, increasing); each entry's rank among them
+        # (-1: a sure cell, inside); by rank, each one's subcell verdicts and the subcells
+        # its polygon's edge may touch; the ranks by polygon.
+        band = self._band = np.flatnonzero(in_band).astype(np.int32)
+        self._rank = np.full(self._zone.size, -1, dtype=np.int32)
+        self._rank[band] = np.arange(band.size, dtype=np.int32)
+        by_zone = np.argsort(self._zone[band], kind="stable")
+        self._band_by_zone = by_zone.astype(np.int32)
+        self._band_from = np.searchsorted(
+            self._zone[band][by_zone], np.arange(len(self.geoms) + 1)
+        ).astype(np.int32)
+        self._sub = np.zeros(band.size, dtype=np.uint32)
+        self._edge = np.zeros(band.size, dtype=np.uint16)
+        self._edged = np.zeros(len(self.geoms), dtype=bool)  # _edge set for the polygon's pairs
+        self.exact_tests = 0  # points that went to the exact test (see tests/)
 
     def _cover_one(self, g: BaseGeometry, bounds: F64) -> tuple[I64, Bool]:
         """Global cell ids inside or on the boundary of ``g``, and which are unsure."""
@@ -174,8 +213,22 @@ class CellCover:
         start = np.cumsum(cnt) - cnt
         ent = np.repeat(lo - start, cnt) + np.arange(total)
         zone = self._zone[ent].astype(np.int64)
-        keep = ~self._unsure[ent]
+        rank = self._rank[ent]
+        keep = rank < 0
         check = np.flatnonzero(~keep)
+        if check.size:  # pairs in the band: the subcell's verdict, else the exact test
+            rank = rank[check]
+            new = self._sub[rank] == 0
+            if new.any():
+                self._decide(np.unique(rank[new]))
+            p = pt[check]
+            fx, fy = grid.floors(x[p] * SUB, y[p] * SUB, SUB)
+            si = np.clip(fx - i[p] * SUB, 0, SUB - 1).astype(np.int64)
+            sj = np.clip(fy - j[p] * SUB, 0, SUB - 1).astype(np.int64)
+            v = (self._sub[rank] >> (2 * (si * SUB + sj)).astype(np.uint32)) & 3
+            keep[check[v == _IN]] = True
+            check = check[v == _EDGE]
+            self.exact_tests += int(check.size)
         if check.size:
             cz = zone[check]
             order = np.argsort(cz, kind="stable")
@@ -188,6 +241,53 @@ class CellCover:
         # entries are in cell order, one cell per point and zones sorted within a cell:
         # pairs come out sorted by point then zone
         return pt[keep], zone[keep]
+
+    def _decide(self, ranks: I64) -> None:
+        """The subcell verdicts of these pairs of the band (by rank): subcells within one
+        subcell of a vertex of the polygon's boundary, densified to less than a subcell
+        apart, may hold boundary points (_EDGE); every other subcell lies at least half a
+        subcell from the boundary, wholly inside or outside, which its centre tells."""
+        grid, f = self._grid, self._grid.cell / SUB
+        zone = self._zone[self._band[ranks]]
+        s = np.arange(SUB * SUB)
+        for k in np.unique(zone).tolist():
+            if not self._edged[k]:
+                self._mark_edges(k)
+            mine = ranks[zone == k]
+            ci, cj = np.divmod(self._cells(mine), grid.ny)
+            edge = (self._edge[mine][:, None].astype(np.int64) >> s) & 1 == 1
+            cx = grid.x0 + ((ci * SUB)[:, None] + (s // SUB)[None, :] + 0.5) * f
+            cy = grid.y0 + ((cj * SUB)[:, None] + (s % SUB)[None, :] + 0.5) * f
+            inside = np.zeros(edge.shape, dtype=bool)
+            inside[~edge] = shapely.contains_xy(self.geoms[k], cx[~edge], cy[~edge])
+            verdict = np.where(edge, _EDGE, np.where(inside, _IN, _OUT)).astype(np.uint32)
+            self._sub[mine] = (verdict << (2 * s).astype(np.uint32)).sum(axis=1, dtype=np.uint32)
+
+    def _cells(self, ranks: npt.NDArray[np.integer[Any]]) -> I64:
+        """The cells of pairs of the band, by rank."""
+        return np.searchsorted(self._ptr, self._band[ranks], "right").astype(np.int64) - 1
+
+    def _mark_edges(self, k: int) -> None:
+        """``_edge`` of all polygon ``k``'s pairs in the band: the subcells within one
+        subcell of a vertex of its boundary."""
+        grid = self._grid
+        self._edged[k] = True
+        ranks = self._band_by_zone[self._band_from[k] : self._band_from[k + 1]]
+        if ranks.size == 0:
+            return
+        cells = self._cells(ranks)  # increasing, as the ranks are
+        fi, fj = grid.vertex_cells(self.geoms[k], SUB)
+        d = np.arange(-1, 2)
+        fi = (fi[:, None, None] + d[None, :, None]).repeat(3, axis=2).ravel()
+        fj = (fj[:, None, None] + d[None, None, :]).repeat(3, axis=1).ravel()
+        vj = fj // SUB
+        vc = np.where((vj >= 0) & (vj < grid.ny), (fi // SUB) * grid.ny + vj, -1)
+        at = np.minimum(np.searchsorted(cells, vc), cells.size - 1)
+        ok = cells[at] == vc
+        bit = np.left_shift(1, (fi % SUB) * SUB + fj % SUB)[ok].astype(np.uint16)
+        edge = np.zeros(ranks.size, dtype=np.uint16)
+        np.bitwise_or.at(edge, at[ok], bit)
+        self._edge[ranks] = edge
 
 
 class LineBand:

@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Polygon, box
 
-from detectors.cellcover import CellCover, LineBand
+from detectors.cellcover import SUB, CellCover, LineBand
 from stream.zoneload import load_zoneset
 
 
@@ -54,6 +54,27 @@ def test_bundled_zones_and_land(zs, which: str) -> None:  # type: ignore[no-unty
     assert hits > 10_000  # the sample does land inside zones
 
 
+def _band_hits(cover: CellCover, x: np.ndarray, y: np.ndarray) -> int:
+    """(point, polygon) pairs whose cell lies in the polygon's boundary band."""
+    cid, ok = cover.grid.cell_id(x, y)
+    lo, hi = cover._ptr[cid[ok]], cover._ptr[cid[ok] + 1]
+    csum = np.concatenate([[0], np.cumsum(cover._rank >= 0)])
+    return int((csum[hi] - csum[lo]).sum())
+
+
+def test_band_subcells_settle_most_points_near_edges(zs) -> None:  # type: ignore[no-untyped-def]
+    # Points near the zones' edges fall in the band; the subcells there settle about three
+    # in four of them, and the answers stay exact.
+    cover = CellCover(zs._inner_cover.geoms, zs._inner_cover.grid.cell)
+    x, y = near_edges(cover.geoms, 50_000, 0.01, np.random.default_rng(11))
+    band = _band_hits(cover, x, y)
+    assert assert_same(cover, x, y) > 10_000
+    assert band > 20_000 and 0 < cover.exact_tests < band / 2
+    again = cover.exact_tests
+    assert_same(cover, x, y)  # decided once: the same points, the same exact tests
+    assert cover.exact_tests == 2 * again
+
+
 def test_holes_tiny_polygons_and_points_on_edges() -> None:
     ring = Polygon(
         [(0, 0), (1, 0), (1, 1), (0, 1)], holes=[[(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)]]
@@ -64,11 +85,12 @@ def test_holes_tiny_polygons_and_points_on_edges() -> None:
     rng = np.random.default_rng(3)
     x, y = rng.uniform(-1.2, 2.2, 50_000), rng.uniform(-1.2, 1.2, 50_000)
     ex, ey = near_edges(cover.geoms, 20_000, 0.004, rng)
-    # points exactly on cell edges, on the polygon's own edges and on its vertices
+    # points exactly on cell and subcell edges, on the polygon's own edges and on its vertices
     gx, gy = np.meshgrid(np.arange(-1.0, 2.0, 0.05), np.arange(-1.0, 1.2, 0.05))
+    sx, sy = np.meshgrid(np.arange(-0.1, 1.1, 0.05 / SUB), np.arange(-0.1, 1.1, 0.05 / SUB))
     vx, vy = shapely.get_coordinates(ring).T
-    xs = np.concatenate([x, ex, gx.ravel(), vx, np.linspace(0, 1, 101)])
-    ys = np.concatenate([y, ey, gy.ravel(), vy, np.zeros(101)])
+    xs = np.concatenate([x, ex, gx.ravel(), sx.ravel(), vx, np.linspace(0, 1, 101)])
+    ys = np.concatenate([y, ey, gy.ravel(), sy.ravel(), vy, np.zeros(101)])
     assert assert_same(cover, xs, ys) > 1000
     got = cover.contains(np.array([0.5, 0.1, 0.502]), np.array([0.5, 0.1, 0.502]))
     assert got[0].tolist() == [1, 2] and got[1].tolist() == [0, 1]
