@@ -203,21 +203,16 @@ class FixBatch:
         return self._groups[0].tolist()
 
     @cached_property
-    def lat_list(self) -> list[float]:
-        return self.lat.tolist()
-
-    @cached_property
-    def lon_list(self) -> list[float]:
-        return self.lon.tolist()
-
-    @cached_property
     def sog_list(self) -> list[float]:
         return self.sog.tolist()
 
     def zone_ids_at(self, row: int, outer: bool = False) -> tuple[str, ...]:
         """Ids of the zones around one row (``outer``: within their exit hysteresis), in
         zone order."""
-        return self.zone_ids_of(np.array([row]), outer)[0]
+        pt, zn = (self.outer_pt, self.outer_zone) if outer else (self.inner_pt, self.inner_zone)
+        a, z = np.searchsorted(pt, (row, row + 1)).tolist()
+        zones = self.zones.zones
+        return tuple(zones[k].id for k in zn[a:z].tolist())
 
     def zone_ids_of(self, rows: I64, outer: bool = False) -> list[tuple[str, ...]]:
         """``zone_ids_at`` for many rows at once (``rows`` in increasing order), from the

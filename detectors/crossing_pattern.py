@@ -230,14 +230,14 @@ class CrossingPatternDetector(Detector):
         if not self._event_rows(b)[u]:
             return  # in no zone a rule can match: no event
         in_zones = self._in_zones(b.zones)
-        lon, lat = b.lon_list[u], b.lat_list[u]
+        lon, lat = float(b.lon[u]), float(b.lat[u])
         events: list[Event] = [
             ("in", b.zones.by_id[zid], None, lon, lat)
             for zid in b.zone_ids_at(u)
             if zid in in_zones
         ]
         if events:
-            got = self._advance(vs, events, b.ts_list[u], None)
+            got = self._advance(vs, events, int(b.ts[u]), None)
             assert not got  # restart-only zones never complete a rule
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:

@@ -168,14 +168,12 @@ class EncounterDetector(Detector):
         elig = b.plans.get((self.name, "eligible"))
         if elig is None or vs.vessel not in b.plans[(self.name, "vessels")]:
             return
-        last: dict[int, int] = {}  # bucket -> its last eligible row: later puts overwrite
-        ts = b.ts_list
-        for u in rows:
+        last: dict[int, tuple[int, int]] = {}  # bucket -> its last eligible row and time
+        for u, t in zip(rows, b.times_of(rows), strict=True):
             if elig[u]:
-                last[ts[u] // BUCKET_MS] = u
-        lat, lon = b.lat_list, b.lon_list
-        for bucket, u in last.items():
-            self._put(vs, b.shared, bucket, ts[u], lat[u], lon[u])
+                last[t // BUCKET_MS] = (u, t)  # later puts overwrite
+        for bucket, (u, t) in last.items():
+            self._put(vs, b.shared, bucket, t, float(b.lat[u]), float(b.lon[u]))
 
     def _put(
         self, vs: VesselState, shared: Any, bucket: int, ts: int, lat: float, lon: float

@@ -144,7 +144,7 @@ class LoiteringDetector(Detector):
         slow = [u for u in rows if sog[u] == sog[u]]  # known speed: slow (hot_rows saw to it)
         if slow:
             ep["fast"] = 0
-            ep["last_ts"] = b.ts_list[slow[-1]]
+            ep["last_ts"] = int(b.ts[slow[-1]])
             ep["n"] += len(slow)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
