@@ -84,7 +84,7 @@ class AisGapDetector(Detector):
         # The alert can only come with a fix after a long silence, or while one is open;
         # every other fix is bookkeeping (quiet_rows).
         gap = b.dt_s >= self.params.min_gap_s * 0.999
-        is_open = b.per_vessel(self.name, lambda st: bool(st.get("open")))
+        is_open = b.per_vessel_has(self.name, "open")  # (set only True, else absent)
         return gap | is_open
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:

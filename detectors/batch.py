@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
+from operator import contains
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["FixBatch", "ShoreDistance", "group_order", "prev_in_group", "run_starts"]
 
 Bool = npt.NDArray[np.bool_]
+_NO_STATE: dict[str, Any] = {}  # (never written: a stand-in for a vessel with no state)
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
@@ -278,6 +281,36 @@ class FixBatch:
         at the start of the batch, spread to the vessel's rows."""
         flags = np.array([fn(d[name]) if name in d else absent for d in self.dets], dtype=bool)
         return flags[self.vc] if flags.size else np.zeros(self.n, dtype=bool)
+
+    def per_vessel_has(self, name: str, *keys: str) -> Bool:
+        """``vessel_has`` spread to each vessel's rows: the ``per_vessel`` test for flags a
+        detector keeps by presence, with no Python per vessel."""
+        return self.vessel_has(name, *keys)[self.vc]
+
+    def vessel_has(self, name: str, *keys: str) -> Bool:
+        """Per vessel (by code), whether its state for detector ``name`` holds one of
+        ``keys`` (False where it has none), at the start of the batch."""
+        sts, nv = self._det_states(name), len(self.states)
+        flags = np.zeros(nv, dtype=bool)
+        for k in keys:
+            flags |= np.fromiter(map(contains, sts, repeat(k)), bool, nv)
+        return flags
+
+    def vessel_values(self, name: str, key: str, default: Any) -> list[Any]:
+        """Per vessel (by code), ``key`` of its state for detector ``name`` (``default``
+        where it has none, or no such key), at the start of the batch."""
+        return list(map(dict.get, self._det_states(name), repeat(key), repeat(default)))
+
+    def _det_states(self, name: str) -> list[dict[str, Any]]:
+        """Each vessel's state for detector ``name``, as the batch starts (an empty
+        stand-in for none)."""
+        key = ("det", name)
+        got = self._kind_cache.get(key)
+        if got is None:
+            got = self._kind_cache[key] = list(
+                map(dict.get, self.dets, repeat(name), repeat(_NO_STATE))
+            )
+        return got
 
     @cached_property
     def dets(self) -> list[dict[str, dict[str, Any]]]:

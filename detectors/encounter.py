@@ -72,9 +72,7 @@ class EncounterDetector(Detector):
         if idx.size:  # one tree query for the batch; on_fix's own test reuses the answers
             cand[idx[b.zones.near_port_many(b.lon[idx], b.lat[idx], p.min_port_dist_m)]] = False
         bucket = b.ts // BUCKET_MS
-        held = np.fromiter(
-            ((s.det.get(self.name) or {}).get("b", -1) for s in b.states), np.int64, len(b.states)
-        )
+        held = np.array(b.vessel_values(self.name, "b", -1), dtype=np.int64)
         # only vessels with a candidate row or a held bucket can have such rows
         some = held >= 0
         some[b.vc[cand]] = True

@@ -92,7 +92,7 @@ class IdentityDetector(Detector):
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
         # a vessel is checked once, on its first fix with an MMSI; later rows change nothing
-        unchecked = b.per_vessel(self.name, lambda st: not st.get("checked"), absent=True)
+        unchecked = ~b.per_vessel_has(self.name, "checked")  # (set only True, else absent)
         return b.first(unchecked & b.mmsi_known)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:

@@ -64,7 +64,7 @@ class KinematicDetector(Detector):
         # consistent with it (1 % margin: a superset) can change anything.
         reach = p.noise_m + p.max_speed_kn / KN_PER_MPS * (b.dt_s + p.timestamp_resolution_s)
         jump = b.has_prev & ~(b.dist_m <= reach * 0.99)
-        heads = b.per_vessel(self.name, lambda st: "h1" in st or "h2" in st or "dup" in st)
+        heads = b.per_vessel_has(self.name, "h1", "h2", "dup")
         return heads | b.from_first(jump)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:

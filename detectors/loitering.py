@@ -76,7 +76,7 @@ class LoiteringDetector(Detector):
         t0 = np.zeros(nv, dtype=np.int64)
         alerted = np.zeros(nv, dtype=bool)
         # the few vessels with an episode; most have none
-        at = [c for c, d in enumerate(b.dets) if name in d and d[name].get("ep") is not None]
+        at = np.flatnonzero(b.vessel_has(name, "ep")).tolist()  # ("ep": a dict, or absent)
         if at:
             eps = [b.dets[c][name]["ep"] for c in at]
             has[at] = True

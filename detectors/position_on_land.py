@@ -43,7 +43,7 @@ class PositionOnLandDetector(Detector):
         # whose episode is open. Every other fix leaves the state as it is.
         land = b.zones.on_land(b.lon, b.lat)
         inland = b.shore.where(land) < -self.params.min_inland_m * 0.999  # NaN compares False
-        on = b.per_vessel(self.name, lambda st: bool(st.get("on")))
+        on = b.per_vessel_has(self.name, "on")  # (set only True, else absent)
         if not (inland.any() or on.any()):
             return inland
         seg = b.running_count(inland)  # inland fixes of the vessel so far, this one included

@@ -18,7 +18,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import attrgetter, is_, is_not
+from operator import attrgetter, is_, is_not, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +47,8 @@ _AIS_CLASS = attrgetter("ais_class")
 _VESSEL, _TS, _LAT, _LON, _SOG, _MMSI = (
     attrgetter(f) for f in ("vessel", "ts_ms", "lat", "lon", "sog_kn", "mmsi")
 )
+_LAST, _ZSIG = attrgetter("last"), attrgetter("zsig")
+_KEY_TS, _KEY_LAT, _KEY_LON = (itemgetter(k) for k in ("ts_ms", "lat", "lon"))
 
 _hash_cache: dict[int, tuple[ZoneSet, npt.NDArray[np.uint64]]] = {}
 
@@ -187,22 +189,23 @@ def run_columnar(
     lon_all = np.fromiter(map(_LON, p_all), np.float64, m)
 
     # The state each vessel starts the batch with.
-    has_last = np.zeros(nv, dtype=bool)
     l_ts = np.zeros(nv, dtype=np.int64)
     l_lat = np.full(nv, NAN)
     l_lon = np.full(nv, NAN)
     has_sig = np.zeros(nv, dtype=bool)
     s_in = np.zeros(nv, dtype=np.uint64)
     s_out = np.zeros(nv, dtype=np.uint64)
-    for j, s in enumerate(st_list):
-        if s.last:
-            has_last[j] = True
-            l_ts[j] = s.last["ts_ms"]
-            l_lat[j] = s.last["lat"]
-            l_lon[j] = s.last["lon"]
-            if s.zsig is not None:
-                has_sig[j] = True
-                s_in[j], s_out[j] = s.zsig
+    lasts = list(map(_LAST, st_list))
+    has_last = np.fromiter(map(is_not, lasts, repeat(None)), bool, nv)
+    if (k := np.flatnonzero(has_last)).size:
+        got = lasts if k.size == nv else list(map(lasts.__getitem__, k.tolist()))
+        l_ts[k] = np.fromiter(map(_KEY_TS, got), np.int64, k.size)
+        l_lat[k] = np.fromiter(map(_KEY_LAT, got), np.float64, k.size)
+        l_lon[k] = np.fromiter(map(_KEY_LON, got), np.float64, k.size)
+        sigs = list(map(_ZSIG, st_list))
+        has_sig = has_last & np.fromiter(map(is_not, sigs, repeat(None)), bool, nv)
+        if (k := np.flatnonzero(has_sig)).size:
+            s_in[k], s_out[k] = np.array(list(map(sigs.__getitem__, k.tolist())), np.uint64).T
 
     # Late fixes (older than the state's last) and exact duplicates of the previous fix.
     late = has_last[vc_all] & (ts_all < l_ts[vc_all])
@@ -503,6 +506,7 @@ def run_columnar(
             seen,
             sig_in,
             sig_out,
+            (has_sig, s_in, s_out),
             starts,
             last_rows,
             ptr,
@@ -523,6 +527,7 @@ def _fold_rest(
     seen: list[list[int]],
     sig_in: npt.NDArray[np.uint64],
     sig_out: npt.NDArray[np.uint64],
+    had: tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint64], npt.NDArray[np.uint64]],
     starts: npt.NDArray[np.int64],
     last_row: npt.NDArray[np.int64],
     ptr: list[int],
@@ -534,9 +539,11 @@ def _fold_rest(
     """The end of a batch: each vessel's rows the quiet-capable detectors have not seen,
     each detector for all vessels at once (``Detector.quiet_spans``); its rows after its
     last hot one into the pipeline's own bookkeeping (last fix, fix count, identity the
-    rows carry), with numpy; every vessel's zone signatures (``last_row``: each vessel's
-    last row, in ``starts`` order)."""
+    rows carry), with numpy; the zone signatures of every vessel whose signatures changed
+    (``last_row``: each vessel's last row, in ``starts`` order; ``had``: which vessels had
+    signatures as the batch began, and which)."""
     st_list = b.states
+    had_sig, s_in, s_out = had  # (each vessel's signatures as the batch began)
     order = b.vessel_rows
     vcodes = b.vc[order[starts]]
     ptr_a = np.array(ptr, dtype=np.int64)[vcodes]
@@ -552,8 +559,10 @@ def _fold_rest(
     mmsi_row = np.where(m_pos >= lo, order[np.maximum(m_pos, 0)], -1)
     c_pos = cls_from[lo]
     cls_row = np.where(c_pos < hi, order[np.minimum(c_pos, b.n - 1)], -1)
+    si_a, so_a = sig_in[last_row], sig_out[last_row]
+    changed = ~had_sig[vcodes] | (si_a != s_in[vcodes]) | (so_a != s_out[vcodes])
     for c, si, so in zip(
-        vcodes.tolist(), sig_in[last_row].tolist(), sig_out[last_row].tolist(), strict=True
+        vcodes[changed].tolist(), si_a[changed].tolist(), so_a[changed].tolist(), strict=True
     ):
         st_list[c].zsig = [si, so]
     for c, last, k, mu, cu in zip(

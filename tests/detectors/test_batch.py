@@ -92,6 +92,12 @@ def test_per_vessel_and_zone_kinds() -> None:
     b.states[2].det["x"] = {}
     assert b.per_vessel("x", lambda st: "on" in st).tolist() == [False, True, False]
     assert b.per_vessel("x", lambda st: "on" in st, absent=True).tolist() == [True, True, False]
+    b.states[0].det["y"] = {"a": 1}
+    b.states[2].det["y"] = {"b": None}
+    assert b.per_vessel_has("x", "on").tolist() == [False, True, False]
+    assert b.per_vessel_has("y", "b").tolist() == [False, False, True]
+    assert b.per_vessel_has("y", "a", "b").tolist() == [True, False, True]
+    assert b.per_vessel_has("z", "a").tolist() == [False, False, False]
     ports = b.in_kinds(frozenset({"port", "anchorage"}))
     assert ports.tolist() == [True, False, True]
     assert b.in_kinds(frozenset({"port"}), outer=True)[[0, 2]].all()
