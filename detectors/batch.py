@@ -325,6 +325,23 @@ class FixBatch:
         """True from each vessel's first True row onward (within the batch)."""
         return self.running_count(mask) > 0
 
+    @cached_property
+    def first_in_batch(self) -> Bool:
+        """Rows that are their vessel's first in the batch."""
+        return self._prev_rows < 0
+
+    def may_enter_or_exit(self, inside: Bool | None, within: Bool | None) -> Bool:
+        """Rows that may enter or leave a zone of interest: where the vessel may enter or
+        leave any (``zone_transition``) and, to enter one, is inside one (``inside``: rows
+        inside a zone of interest; None: no zone can be entered), or, to leave one, was
+        within one (``within``: rows within the hysteresis of one; None: none can be left)
+        after its previous fix - a vessel's first row of the batch counts, its previous fix
+        being in its state."""
+        may = np.zeros(self.n, dtype=bool) if inside is None else inside
+        if within is not None:
+            may = may | self.after(within) | self.first_in_batch
+        return self.zone_transition & may
+
     def after(self, mask: Bool) -> Bool:
         """Per row, whether its vessel's previous row in the batch is True (False for a
         vessel's first row in the batch)."""

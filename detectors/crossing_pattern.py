@@ -120,6 +120,7 @@ class CrossingPatternDetector(Detector):
     def __init__(self, params: Any = None) -> None:
         super().__init__(params)
         self._in_cache: tuple[int, frozenset[str]] | None = None
+        self._ev_cache: dict[tuple[int, str], frozenset[str]] = {}
         self._restart_cache: tuple[int, frozenset[str]] | None = None
         # (rule, step, event, zone id, kind, country, side) -> whether the step matches:
         # everything Step.matches reads, so the answer never goes stale
@@ -165,18 +166,44 @@ class CrossingPatternDetector(Detector):
             self._in_cache = (key, ids)
         return self._in_cache[1]
 
+    def _event_zones(self, zones: ZoneSet, event: str) -> frozenset[str]:
+        """Zone ids for which an ``event`` ("enter", "exit") can match some step of some
+        rule (cached). Entries and exits of other zones match nothing, and a fix with no
+        event leaves every rule's progress as it is: they are not events here."""
+        key = (id(zones), event)
+        got = self._ev_cache.get(key)
+        if got is None:
+            got = self._ev_cache[key] = frozenset(
+                z.id
+                for z in zones.zones
+                if any(
+                    st.matches(event, z)
+                    for r in self.params.rules
+                    for alts in r.steps
+                    for st in alts
+                )
+            )
+        return got
+
     def _events(self, fix: Fix, ctx: Context) -> list[Event]:
         ev: list[Event] = []
-        in_zones = self._in_zones(ctx.zones)
+        zs = ctx.zones
+        in_zones = self._in_zones(zs)
         for zid in fix.zones:
             if zid in in_zones:  # e.g. departure areas; SAR regions and the like never match
-                ev.append(("in", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
-        for zid in fix.exited:
-            ev.append(("exit", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+                ev.append(("in", zs.by_id[zid], None, fix.lon, fix.lat))
+        if fix.exited:
+            exit_zones = self._event_zones(zs, "exit")
+            for zid in fix.exited:
+                if zid in exit_zones:
+                    ev.append(("exit", zs.by_id[zid], None, fix.lon, fix.lat))
         for c in fix.crossings:
-            ev.append(("cross", ctx.zones.zones[c.zone], c.side_to, c.lon, c.lat))
-        for zid in fix.entered:
-            ev.append(("enter", ctx.zones.by_id[zid], None, fix.lon, fix.lat))
+            ev.append(("cross", zs.zones[c.zone], c.side_to, c.lon, c.lat))
+        if fix.entered:
+            enter_zones = self._event_zones(zs, "enter")
+            for zid in fix.entered:
+                if zid in enter_zones:
+                    ev.append(("enter", zs.by_id[zid], None, fix.lon, fix.lat))
         return ev
 
     def _restart_zones(self, zones: ZoneSet) -> frozenset[str]:
@@ -211,7 +238,12 @@ class CrossingPatternDetector(Detector):
         ev = b.in_zone_ids(in_zones)
         return (
             b.crossing
-            | b.zone_transition
+            | b.may_enter_or_exit(
+                b.in_zone_ids(enter) if (enter := self._event_zones(b.zones, "enter")) else None,
+                b.in_zone_ids(ex, outer=True)
+                if (ex := self._event_zones(b.zones, "exit"))
+                else None,
+            )
             | (b.zone_change & (ev | b.after(ev)))
             | b.in_zone_ids(in_zones - self._restart_zones(b.zones))
         )

@@ -56,6 +56,8 @@ class ZoneEventsDetector(Detector):
         super().__init__(params)
         self.rules = {k: KindRule(**v) for k, v in self.params.kinds.items()}
         self.dwell_kinds = frozenset(k for k, r in self.rules.items() if r.dwell)
+        self.entry_kinds = frozenset(k for k, r in self.rules.items() if r.entry)
+        self.exit_kinds = frozenset(k for k, r in self.rules.items() if r.exit or r.dwell)
 
     @classmethod
     def default_params(cls) -> ZoneEventsParams:
@@ -101,12 +103,16 @@ class ZoneEventsDetector(Detector):
         )
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
-        # Entries and exits happen only where they may (FixBatch.zone_transition); a dwell
-        # needs the vessel within (the hysteresis of) a zone kind that has a dwell rule -
-        # every zone it is in is one it is within after a fix that leaves nothing.
-        dwell = self.dwell_kinds
-        zt = b.zone_transition
-        return zt | b.in_kinds(dwell, outer=True) if dwell else zt
+        # Entries and exits of zones of the kinds with an entry rule, or with an exit or a
+        # dwell rule (leaving ends a dwell), where they may happen; a dwell needs the vessel
+        # within (the hysteresis of) a zone kind that has a dwell rule - every zone it is in
+        # is one it is within after a fix that leaves nothing. Entries and exits of other
+        # zones change nothing here.
+        ent, ex, dwell = self.entry_kinds, self.exit_kinds, self.dwell_kinds
+        hot = b.may_enter_or_exit(
+            b.in_kinds(ent) if ent else None, b.in_kinds(ex, outer=True) if ex else None
+        )
+        return hot | b.in_kinds(dwell, outer=True) if dwell else hot
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not (fix.entered or fix.exited or vs.zones):

@@ -229,3 +229,18 @@ def test_zone_ids_of_many_rows_match_one_at_a_time() -> None:
         assert any(many) and not all(many)  # some rows in zones, some in none
     assert b.zone_ids_of(np.array([3, 5])) == [b.zone_ids_at(3), b.zone_ids_at(5)]
     assert b.zone_ids_of(np.empty(0, dtype=np.int64)) == []
+
+
+def test_may_enter_or_exit_keeps_the_transitions_that_can_touch_zones_of_interest() -> None:
+    # vessel 0: rows 0, 2, 4; vessel 1: rows 1, 3, 5 (positions do not matter here)
+    b = batch([0, 1, 0, 1, 0, 1], [20.0] * 6, [35.0] * 6, 2)
+    b.zone_transition = np.array([True, True, True, False, True, True])
+    inside = np.array([False, False, True, True, False, False])
+    within = np.array([False, False, True, False, False, False])
+    assert b.first_in_batch.tolist() == [True, True, False, False, False, False]
+    # entering: a transition inside a zone of interest
+    assert b.may_enter_or_exit(inside, None).tolist() == [False, False, True, False, False, False]
+    # leaving: a transition after a row within one (row 4 after row 2), or a vessel's first
+    # row of the batch (its previous fix is in its state)
+    assert b.may_enter_or_exit(None, within).tolist() == [True, True, False, False, True, False]
+    assert not b.may_enter_or_exit(None, None).any()
