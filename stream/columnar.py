@@ -125,18 +125,26 @@ def zone_transitions(fix: Fix, vs: VesselState) -> Fix:
     """Enter a zone inside it, leave it only once outside its outer (buffered) shape, so a
     vessel sailing along an edge does not flap. Updates ``vs.zones``; returns the fix with
     ``entered``/``exited`` set."""
-    cur = vs.zones
-    if not (cur or fix.zones):
+    if not (vs.zones or fix.zones):
         return fix
-    exited = tuple(z for z in cur if z not in fix.zones_outer)
-    for z in exited:
-        del cur[z]
-    entered = tuple(z for z in fix.zones if z not in cur)
-    for z in entered:
-        cur[z] = fix.ts_ms
+    entered, exited = move_zones(vs.zones, fix.zones, fix.zones_outer, fix.ts_ms)
     if vs.last is None:
         entered = ()  # first seen inside a zone: it did not enter it (that we know of)
     return fix._replace(entered=entered, exited=exited) if entered or exited else fix
+
+
+def move_zones(
+    cur: dict[str, int], zones: tuple[str, ...], zones_outer: tuple[str, ...], ts_ms: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``zone_transitions``' update of a vessel's zones (``cur``: zone id -> entry time) by
+    a fix inside ``zones`` and within ``zones_outer``; returns (entered, exited)."""
+    exited = tuple(z for z in cur if z not in zones_outer)
+    for z in exited:
+        del cur[z]
+    entered = tuple(z for z in zones if z not in cur)
+    for z in entered:
+        cur[z] = ts_ms
+    return entered, exited
 
 
 def last_fix(
@@ -301,9 +309,12 @@ def run_columnar(
 
     dets = pl.detectors
     masks = [d.hot_rows(b) for d in dets]
-    hot = transition | crossing | ~has_prev
+    hot = ~has_prev  # a vessel's first fix ever, and the rows some detector is hot for
     for mk in masks:
         hot = hot | (np.ones(n, dtype=bool) if mk is None else mk)
+    # Zone transitions at rows no detector is hot for change only the vessel's zones
+    # (vs.zones): applied in order as its state is brought up to date, no Fix built.
+    zone_only = np.flatnonzero(transition & ~hot)
     quiet_dets = [d for d in dets if type(d).quiet_rows is not Detector.quiet_rows]
     qi = {d: j for j, d in enumerate(quiet_dets)}
     defer = [d.defer_quiet for d in quiet_dets]
@@ -369,6 +380,19 @@ def run_columnar(
     # detector's hot row (unless it may defer them: Detector.defer_quiet), before an
     # identity report, at the end of the batch.
     seen: list[list[int]] = [ptr.copy() for _ in quiet_dets]
+    # The zone-only transitions by their position in order_l: positions, zones, times.
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = at_n
+    zo_by = np.argsort(rank[zone_only])
+    zo_pos: list[int] = rank[zone_only][zo_by].tolist()
+    zo_in = list(map(b.zone_ids_of(zone_only).__getitem__, zo_by.tolist()))
+    zo_out = list(map(b.zone_ids_of(zone_only, outer=True).__getitem__, zo_by.tolist()))
+    zo_ts: list[int] = ts[zone_only][zo_by].tolist()
+
+    def move(vs: VesselState, k: int, e: int) -> None:
+        """The zone-only transitions among a vessel's rows at positions [k, e)."""
+        for q in range(bisect_left(zo_pos, k), bisect_left(zo_pos, e)):
+            move_zones(vs.zones, zo_in[q], zo_out[q], zo_ts[q])
 
     def catch_up(j: int, c: int, e: int) -> None:
         """Quiet-capable detector ``j`` gets vessel ``c``'s rows it has not seen before
@@ -393,6 +417,8 @@ def run_columnar(
         if e <= k:
             return
         ptr[c] = e
+        if zo_pos:
+            move(vs, k, e)
         vs.last = last_of(order_l[e - 1])
         vs.n_fixes += e - k
         if (mu := int(mmsi_upto[e - 1])) >= k:
@@ -498,6 +524,11 @@ def run_columnar(
                 alerts.extend(got)
         record_fix(vs, fix)
 
+    if zo_pos:  # the zone-only transitions after each vessel's last hot row
+        zo_vc: list[int] = vc[order[zo_pos]].tolist()
+        for q, (c, at) in enumerate(zip(zo_vc, zo_pos, strict=True)):
+            if at >= ptr[c]:
+                move_zones(st_list[c].zones, zo_in[q], zo_out[q], zo_ts[q])
     if n:
         _fold_rest(
             b,
