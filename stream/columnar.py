@@ -253,10 +253,7 @@ def run_columnar(
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = np.where(dt > 0, dist / dt * KN_PER_MPS, np.where(dist > 0, math.inf, 0.0))
     implied[~has_prev] = NAN
-    try:  # a reported speed on every row (the usual case): straight into the column
-        sog_rep = np.fromiter(map(_SOG, pos), np.float64, n)
-    except TypeError:
-        sog_rep = np.array(list(map(_SOG, pos)), dtype=np.float64)  # None: NaN
+    sog_rep = np.fromiter(map(_SOG, pos), np.float64, n)  # None: NaN
     with np.errstate(invalid="ignore"):
         sog = np.where(np.isnan(sog_rep) & (dt >= MIN_DT_FOR_DERIVED_S), implied, sog_rep)
 
