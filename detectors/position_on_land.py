@@ -38,23 +38,53 @@ class PositionOnLandDetector(Detector):
         return PositionOnLandParams()
 
     def hot_rows(self, b: FixBatch) -> npt.NDArray[np.bool_]:
-        # Fixes well inland, and the fixes that end an episode: the first one back at sea
-        # (known distance > 0) after an inland fix, or after the batch's start for a vessel
-        # whose episode is open. Every other fix leaves the state as it is.
+        # The fixes that raise an alert, and those that end an episode: the first one back
+        # at sea (known distance > 0) after an inland fix, or after the batch's start for a
+        # vessel whose episode is open. Every other fix leaves the state as it is - inland
+        # fixes in a port, during an episode or within the cooldown included.
         land = b.zones.on_land(b.lon, b.lat)
-        inland = b.shore.where(land) < -self.params.min_inland_m * 0.999  # NaN compares False
+        with np.errstate(invalid="ignore"):  # on_fix's own test (NaN: not inland)
+            inland = b.shore.where(land) <= -self.params.min_inland_m
         on = b.per_vessel_has(self.name, "on")  # (set only True, else absent)
         if not (inland.any() or on.any()):
             return inland
         seg = b.running_count(inland)  # inland fixes of the vessel so far, this one included
         cand = ~inland & ((seg > 0) | on)
-        back = cand & (b.shore.where(cand) > 0)
-        rows = b.vessel_rows[np.flatnonzero(back[b.vessel_rows])]  # by vessel, then time
+        sea = cand & (b.shore.where(cand) > 0)
+        rows = b.vessel_rows[np.flatnonzero(sea[b.vessel_rows])]  # by vessel, then time
         vc, sg = b.vc[rows], seg[rows]
         first = run_starts(vc, sg)  # the first of its vessel and segment
-        hot = inland.copy()
+        hot = np.zeros(b.n, dtype=bool)
         hot[rows[first]] = True
+        elig = inland & ~b.in_kinds(PORT_KINDS)
+        if elig.any():
+            hot[self._alerting(b, elig, sea)] = True
         return hot
+
+    def _alerting(
+        self, b: FixBatch, elig: npt.NDArray[np.bool_], sea: npt.NDArray[np.bool_]
+    ) -> list[int]:
+        """The rows at which on_fix raises an alert: per vessel, in time order, an inland
+        fix outside ports (``elig``) with no episode open and the cooldown since the last
+        alert over; a fix back at sea (``sea``) ends the episode."""
+        order = b.vessel_rows
+        ev = order[(elig | sea)[order]]  # by vessel, then time
+        on_at = b.vessel_has(self.name, "on").tolist()
+        last_at = b.vessel_values(self.name, "last", None)
+        cooldown_ms = self.params.cooldown_s * 1000
+        out: list[int] = []
+        c0, on, last = -1, False, None
+        for r, c, at_sea, t in zip(
+            ev.tolist(), b.vc[ev].tolist(), sea[ev].tolist(), b.ts[ev].tolist(), strict=True
+        ):
+            if c != c0:
+                c0, on, last = c, on_at[c], last_at[c]
+            if at_sea:
+                on = False
+            elif not on and (last is None or t - last >= cooldown_ms):
+                out.append(r)
+                on, last = True, t
+        return out
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         d = fix.dist_shore_m

@@ -12,3 +12,24 @@ def test_fix_well_inland_alerts_once() -> None:
 def test_harbour_edge_fixes_do_not_alert() -> None:
     # Piraeus inner harbour: the coarse coastline puts some berths slightly on land
     assert "position_on_land" not in types(run(line("237000001", 23.64, 37.945, 0, 0.0, 30)))
+
+
+def test_episodes_and_cooldown_same_on_both_paths_for_any_batching() -> None:
+    from stream.app import build_pipeline
+    from stream.settings import load_settings
+
+    # every 10 min: at sea, inland (alert), at sea, inland again 1 h after the alert -
+    # within the 6 h cooldown, so no alert until the cooldown is over, mid-episode -, at
+    # sea, inland once more within the cooldown of the second alert (none)
+    trk = line("237000001", 23.3, 37.6, 0, 0.0, 60, dt_s=600)
+    inland = {**dict.fromkeys(range(5, 8)), **dict.fromkeys(range(10, 50))}
+    inland.update(dict.fromkeys(range(52, 55)))
+    recs = [p._replace(lat=38.3, lon=22.9) if k in inland else p for k, p in enumerate(trk)]
+    got = {}
+    for fast in (True, False):
+        for batch in (1, 7, 1000):
+            pl = build_pipeline(load_settings(env={}))
+            pl.fast = fast
+            alerts = [a for a in run(recs, pl, batch) if a.type == "position_on_land"]
+            got[fast, batch] = [(a.ts_ms - trk[0].ts_ms) // 600_000 for a in alerts]
+    assert set(map(tuple, got.values())) == {(5, 41)}  # 41: 6 h after fix 5
