@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
-from detectors.batch import FixBatch, run_starts
+from detectors.batch import I64, FixBatch, run_starts
 from detectors.geofence import PORT_KINDS
 from detectors.vessel import describe_vessel
 from stream.models import Alert
@@ -49,13 +49,9 @@ class PositionOnLandDetector(Detector):
         if not (inland.any() or on.any()):
             return inland
         seg = b.running_count(inland)  # inland fixes of the vessel so far, this one included
-        cand = ~inland & ((seg > 0) | on)
-        sea = cand & (b.shore.where(cand) > 0)
-        rows = b.vessel_rows[np.flatnonzero(sea[b.vessel_rows])]  # by vessel, then time
-        vc, sg = b.vc[rows], seg[rows]
-        first = run_starts(vc, sg)  # the first of its vessel and segment
-        hot = np.zeros(b.n, dtype=bool)
-        hot[rows[first]] = True
+        # (a fix at sea is off the land polygon: those are the candidates)
+        sea = _first_at_sea(b, ~land & ((seg > 0) | on), seg)
+        hot = sea.copy()
         elig = inland & ~b.in_kinds(PORT_KINDS)
         if elig.any():
             hot[self._alerting(b, elig, sea)] = True
@@ -111,3 +107,24 @@ class PositionOnLandDetector(Detector):
                 evidence={"fix": fix_evidence(fix), "inland_m": round(-d), "previous": fix.prev},
             )
         ]
+
+
+def _first_at_sea(b: FixBatch, maybe: npt.NDArray[np.bool_], seg: I64) -> npt.NDArray[np.bool_]:
+    """Per vessel and count of inland fixes so far (``seg``), the first row at sea (known
+    distance to shore > 0) among ``maybe`` (a superset of such rows). Distances are
+    computed for each group's first candidate (almost always at sea), then its next, a
+    few rounds, then for all that remain."""
+    sea = np.zeros(b.n, dtype=bool)
+    order = b.vessel_rows
+    pend = order[maybe[order]]  # by vessel, then time
+    for _ in range(3):
+        if not pend.size:
+            return sea
+        head = run_starts(b.vc[pend], seg[pend])
+        at_sea = b.shore.at(pend[head]) > 0
+        sea[pend[head][at_sea]] = True
+        settled = at_sea[np.cumsum(head) - 1]  # per row: its group's first was at sea
+        pend = pend[~settled & ~head]
+    rows = pend[b.shore.at(pend) > 0]
+    sea[rows[run_starts(b.vc[rows], seg[rows])]] = True
+    return sea

@@ -33,3 +33,20 @@ def test_episodes_and_cooldown_same_on_both_paths_for_any_batching() -> None:
             alerts = [a for a in run(recs, pl, batch) if a.type == "position_on_land"]
             got[fast, batch] = [(a.ts_ms - trk[0].ts_ms) // 600_000 for a in alerts]
     assert set(map(tuple, got.values())) == {(5, 41)}  # 41: 6 h after fix 5
+
+
+def test_first_at_sea_skips_candidates_that_are_not_at_sea() -> None:
+    import numpy as np
+
+    from detectors.batch import ShoreDistance
+    from detectors.position_on_land import _first_at_sea
+    from tests.detectors.test_batch import batch
+
+    # vessel 0: rows 0-7, vessel 1: rows 8-9; distances to shore as given (NaN: off the
+    # land data, 0: a canal) - the first row > 0 of each vessel and inland count
+    d = [np.nan, 0.0, 0.0, 0.0, 0.0, 5.0, 7.0, 9.0, 4.0, 6.0]
+    b = batch([0] * 8 + [1] * 2, [20.0] * 10, [35.0] * 10, 2)
+    b.shore = ShoreDistance.known(np.array(d))
+    seg = np.array([1, 1, 1, 1, 1, 1, 2, 2, 0, 0])
+    got = _first_at_sea(b, np.ones(10, dtype=bool), seg)
+    assert np.flatnonzero(got).tolist() == [5, 6, 8]  # (5: past four rounds of non-sea)
