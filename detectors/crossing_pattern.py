@@ -120,7 +120,7 @@ class CrossingPatternDetector(Detector):
     def __init__(self, params: Any = None) -> None:
         super().__init__(params)
         self._in_cache: tuple[int, frozenset[str]] | None = None
-        self._ev_cache: dict[tuple[int, str], frozenset[str]] = {}
+        self._ev_cache: dict[tuple[int, str, bool], frozenset[str]] = {}
         self._restart_cache: tuple[int, frozenset[str]] | None = None
         # (rule, step, event, zone id, kind, country, side) -> whether the step matches:
         # everything Step.matches reads, so the answer never goes stale
@@ -166,11 +166,12 @@ class CrossingPatternDetector(Detector):
             self._in_cache = (key, ids)
         return self._in_cache[1]
 
-    def _event_zones(self, zones: ZoneSet, event: str) -> frozenset[str]:
+    def _event_zones(self, zones: ZoneSet, event: str, first: bool = False) -> frozenset[str]:
         """Zone ids for which an ``event`` ("enter", "exit") can match some step of some
-        rule (cached). Entries and exits of other zones match nothing, and a fix with no
-        event leaves every rule's progress as it is: they are not events here."""
-        key = (id(zones), event)
+        rule (``first``: the first step), cached. Entries and exits of other zones match
+        nothing, and a fix with no event leaves every rule's progress as it is: they are
+        not events here."""
+        key = (id(zones), event, first)
         got = self._ev_cache.get(key)
         if got is None:
             got = self._ev_cache[key] = frozenset(
@@ -179,7 +180,7 @@ class CrossingPatternDetector(Detector):
                 if any(
                     st.matches(event, z)
                     for r in self.params.rules
-                    for alts in r.steps
+                    for alts in (r.steps[:1] if first else r.steps)
                     for st in alts
                 )
             )
@@ -234,18 +235,29 @@ class CrossingPatternDetector(Detector):
         # the vessel's previous fix, is routine: the last of a run of them sets the progress
         # (quiet_rows). A zone change that enters or leaves nothing (FixBatch.zone_transition)
         # keeps the rule zones unless the fix or the one before is in one.
+        # An entry or exit only a later step matches changes nothing for a vessel with no
+        # rule under way: only those with progress as the batch starts, or from a row where
+        # one may start (an "in" zone, a crossing, an entry or exit a first step matches).
         in_zones = self._in_zones(b.zones)
         ev = b.in_zone_ids(in_zones)
+        first = self._may_enter_or_exit(b, True)
+        active = b.per_vessel_has(self.name, *(r.id for r in self.params.rules)) | b.from_first(
+            ev | b.crossing | first
+        )
         return (
             b.crossing
-            | b.may_enter_or_exit(
-                b.in_zone_ids(enter) if (enter := self._event_zones(b.zones, "enter")) else None,
-                b.in_zone_ids(ex, outer=True)
-                if (ex := self._event_zones(b.zones, "exit"))
-                else None,
-            )
+            | (self._may_enter_or_exit(b, False) & active)
             | (b.zone_change & (ev | b.after(ev)))
             | b.in_zone_ids(in_zones - self._restart_zones(b.zones))
+        )
+
+    def _may_enter_or_exit(self, b: FixBatch, first: bool) -> npt.NDArray[np.bool_]:
+        """Rows that may enter or leave a zone whose entry or exit some step matches
+        (``first``: some rule's first step)."""
+        enter = self._event_zones(b.zones, "enter", first)
+        ex = self._event_zones(b.zones, "exit", first)
+        return b.may_enter_or_exit(
+            b.in_zone_ids(enter) if enter else None, b.in_zone_ids(ex, outer=True) if ex else None
         )
 
     def _event_rows(self, b: FixBatch) -> list[bool]:
