@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from operator import contains
+from operator import attrgetter, contains
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["FixBatch", "ShoreDistance", "group_order", "prev_in_group", "run_starts"]
 
 Bool = npt.NDArray[np.bool_]
+_ZONES = attrgetter("zones")
 _NO_STATE: dict[str, Any] = {}  # (never written: a stand-in for a vessel with no state)
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -335,11 +336,12 @@ class FixBatch:
         leave any (``zone_transition``) and, to enter one, is inside one (``inside``: rows
         inside a zone of interest; None: no zone can be entered), or, to leave one, was
         within one (``within``: rows within the hysteresis of one; None: none can be left)
-        after its previous fix - a vessel's first row of the batch counts, its previous fix
-        being in its state."""
+        after its previous fix - a vessel's first row of the batch counts if its state holds
+        any zone, its previous fix being in its state."""
         may = np.zeros(self.n, dtype=bool) if inside is None else inside
         if within is not None:
-            may = may | self.after(within) | self.first_in_batch
+            in_some = np.fromiter(map(bool, map(_ZONES, self.states)), bool, len(self.states))
+            may = may | self.after(within) | (self.first_in_batch & in_some[self.vc])
         return self.zone_transition & may
 
     def after(self, mask: Bool) -> Bool:

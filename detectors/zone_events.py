@@ -109,8 +109,9 @@ class ZoneEventsDetector(Detector):
         # is one it is within after a fix that leaves nothing. Entries and exits of other
         # zones change nothing here.
         ent, ex, dwell = self.entry_kinds, self.exit_kinds, self.dwell_kinds
+        has = b.zones.zone_mask("kind", ex).any() if ex else False  # any such zone at all
         hot = b.may_enter_or_exit(
-            b.in_kinds(ent) if ent else None, b.in_kinds(ex, outer=True) if ex else None
+            b.in_kinds(ent) if ent else None, b.in_kinds(ex, outer=True) if has else None
         )
         return hot | b.in_kinds(dwell, outer=True) if dwell else hot
 

@@ -241,6 +241,8 @@ def test_may_enter_or_exit_keeps_the_transitions_that_can_touch_zones_of_interes
     # entering: a transition inside a zone of interest
     assert b.may_enter_or_exit(inside, None).tolist() == [False, False, True, False, False, False]
     # leaving: a transition after a row within one (row 4 after row 2), or a vessel's first
-    # row of the batch (its previous fix is in its state)
-    assert b.may_enter_or_exit(None, within).tolist() == [True, True, False, False, True, False]
+    # row of the batch when its state holds a zone (its previous fix is in its state)
+    assert b.may_enter_or_exit(None, within).tolist() == [False, False, False, False, True, False]
+    b.states[1].zones["ts-x"] = 0
+    assert b.may_enter_or_exit(None, within).tolist() == [False, True, False, False, True, False]
     assert not b.may_enter_or_exit(None, None).any()
