@@ -88,13 +88,10 @@ class AisGapDetector(Detector):
         return gap | is_open
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
-        cols = b.plans.get(self.name)
-        if cols is None:  # the columns it reads, as lists, once per batch
-            cols = b.plans[self.name] = (b.sog_list, b.in_kinds_list(PORT_KINDS, outer=True))
-        sog_l, port = cols
         r = rows[-1]
-        sog, d = sog_l[r], b.shore.one(r)
-        moving = self._moving_at_sea(None if sog != sog else sog, d, port[r])
+        sog, d = float(b.sog[r]), b.shore.one(r)
+        port = bool(b.in_kinds(PORT_KINDS, outer=True)[r])
+        moving = self._moving_at_sea(None if sog != sog else sog, d, port)
         self._book([(vs.for_detector(self.name), b.times_of(rows), moving, d)])
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:

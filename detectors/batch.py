@@ -206,10 +206,6 @@ class FixBatch:
         """The rows stably sorted by vessel (each vessel's rows in time order), as a list."""
         return self._groups[0].tolist()
 
-    @cached_property
-    def sog_list(self) -> list[float]:
-        return self.sog.tolist()
-
     def zone_ids_at(self, row: int, outer: bool = False) -> tuple[str, ...]:
         """Ids of the zones around one row (``outer``: within their exit hysteresis), in
         zone order."""
@@ -234,14 +230,6 @@ class FixBatch:
             out.append(tuple(names[k : k + c]))
             k += c
         return out
-
-    def in_kinds_list(self, kinds: frozenset[str], outer: bool = False) -> list[bool]:
-        """``in_kinds`` as a Python list (cheap per-row lookups)."""
-        key = ("list", kinds, outer)
-        got = self._kind_cache.get(key)
-        if got is None:
-            got = self._kind_cache[key] = self.in_kinds(kinds, outer).tolist()
-        return got
 
     @cached_property
     def _groups(self) -> tuple[I64, I64, I64]:

@@ -322,7 +322,9 @@ class ZoneSet:
 
     @cached_property
     def _line_band(self) -> LineBand:
-        return LineBand([self.zones[i].geometry for i in self._line_idx])
+        # (0.01 deg: half the candidate segments of 0.02 on the bench workload; finer, more
+        # segments span more than a cell and count as candidates anyway)
+        return LineBand([self.zones[i].geometry for i in self._line_idx], ZONE_CELL_DEG)
 
     @cached_property
     def _port_tree(self) -> tuple[shapely.STRtree, int]:

@@ -140,12 +140,12 @@ class LoiteringDetector(Detector):
         ep = st.get("ep") if st else None
         if ep is None:  # rows before any slow fix away from ports: nothing to do
             return
-        sog = b.sog_list
-        slow = [u for u in rows if sog[u] == sog[u]]  # known speed: slow (hot_rows saw to it)
-        if slow:
+        r = np.asarray(rows)
+        slow = r[~np.isnan(b.sog[r])]  # known speed: slow (hot_rows saw to it)
+        if slow.size:
             ep["fast"] = 0
             ep["last_ts"] = int(b.ts[slow[-1]])
-            ep["n"] += len(slow)
+            ep["n"] += int(slow.size)
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params

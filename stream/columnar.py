@@ -316,10 +316,8 @@ def run_columnar(
     qi = {d: j for j, d in enumerate(quiet_dets)}
     defer = [d.defer_quiet for d in quiet_dets]
 
-    sog_l: list[float] = b.sog_list  # (one list of the column, shared with the detectors)
-
     def sog_at(u: int) -> float | None:
-        v = sog_l[u]
+        v = float(sog[u])
         return None if v != v else v
 
     def cog_at(u: int) -> float | None:
