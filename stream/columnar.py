@@ -7,8 +7,9 @@ and compare zone-set signatures with the predecessor's - all with numpy. Each de
 marks, vectorised, the rows it must see (``Detector.hot_rows``). Only those rows, and the
 identity reports, run through per-fix Python, in event-time order, exactly as the reference
 path (``Pipeline(fast=False)``) would run them; the quiet rows of a vessel are folded into its
-state in bulk just before its next hot row and at the end of the batch. Same input, same
-alerts, same ids as the reference path (tested on every scenario and recorded feed).
+state in bulk just before its next hot row and at the end of the batch - the zones it enters
+and leaves at rows no detector needs included. Same input, same alerts, same ids as the
+reference path (tested on every scenario and recorded feed).
 """
 
 from __future__ import annotations
