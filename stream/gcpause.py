@@ -16,7 +16,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_frozen", "gc_paused"]
+__all__ = ["gc_frozen", "gc_paused", "settle"]
 
 
 @contextmanager
@@ -50,4 +50,18 @@ def gc_frozen() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()
+
+
+def settle() -> None:
+    """Move every tracked object to the oldest generation without a collection.
+
+    After bulk work under ``gc_paused`` everything it made is in the youngest generation, and
+    the first allocation once the collector is back walks it all - for a decoded recording,
+    millions of records (~0.2 s for 2 M). ``gc.freeze`` then ``gc.unfreeze`` moves them to the
+    oldest generation instead (and resets the young count); a later full collection, if any
+    comes before a ``gc_frozen``, walks them then. Inside a freeze it does nothing: unfreezing
+    would release the outer freeze's objects."""
+    if not gc.get_freeze_count():
+        gc.freeze()
         gc.unfreeze()

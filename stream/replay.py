@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stream.decode.common import Record, Rejected
-from stream.gcpause import gc_frozen, gc_paused
+from stream.gcpause import gc_frozen, gc_paused, settle
 from stream.pipeline import Pipeline
 from stream.progress import Progress
 from stream.sinks import Sink
@@ -95,6 +95,7 @@ def load_records(
                     if on_reject:
                         on_reject(item, str(p))
                 prog(len(records))
+            settle()  # (not one collection walking them all as the collector resumes)
         prog.done()
         s.read += src.counts["read"]
         s.accepted += src.counts["accepted"]

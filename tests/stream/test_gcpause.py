@@ -2,7 +2,7 @@ import gc
 
 import pytest
 
-from stream.gcpause import gc_frozen, gc_paused
+from stream.gcpause import gc_frozen, gc_paused, settle
 
 
 def test_pauses_and_restores_even_on_error() -> None:
@@ -65,3 +65,21 @@ def test_nested_freeze_leaves_the_unfreeze_to_the_outer_one() -> None:
             pass
         assert gc.get_freeze_count() == frozen
     assert gc.get_freeze_count() == 0
+
+
+def test_settle_moves_young_objects_to_the_oldest_generation() -> None:
+    with gc_paused():
+        made = [(str(i), [i]) for i in range(20_000)]
+        assert len(gc.get_objects(generation=0)) >= 20_000
+        settle()
+        assert gc.get_count()[0] == 0 and len(gc.get_objects(generation=0)) < 100
+    assert any(o is made for o in gc.get_objects(generation=2))
+
+
+def test_settle_leaves_an_outer_freeze_alone() -> None:
+    with gc_frozen():
+        kept = [[i] for i in range(1000)]
+        frozen = gc.get_freeze_count()
+        settle()
+        assert gc.get_freeze_count() == frozen  # not unfrozen under the outer block
+    assert kept
