@@ -62,7 +62,9 @@ class _Grid:
 
     def floors(self, x: F64, y: F64, sub: int = 1) -> tuple[F64, F64]:
         """Cell column and row of each point as floats, unbounded (NaN for NaN); ``sub``:
-        of the grid with each cell split ``sub`` x ``sub`` - pass ``x * sub, y * sub``."""
+        of the grid with each cell split ``sub`` x ``sub`` (global subcell indices)."""
+        if sub != 1:  # (scaled by a power of two, exactly: the same floors wherever asked)
+            x, y = x * sub, y * sub
         with np.errstate(invalid="ignore"):
             return (
                 np.floor((x - self.x0 * sub) / self.cell),
@@ -106,7 +108,7 @@ class _Grid:
         line = geom if geom.geom_type in ("LineString", "MultiLineString") else geom.boundary
         xy = shapely.get_coordinates(shapely.segmentize(line, self.cell / sub * 0.9))
         if sub > 1:
-            fi, fj = self.floors(xy[:, 0] * sub, xy[:, 1] * sub, sub)
+            fi, fj = self.floors(xy[:, 0], xy[:, 1], sub)
             return fi.astype(np.int64), fj.astype(np.int64)
         i, j, ok = self.ij(xy[:, 0], xy[:, 1])
         return i[ok], j[ok]
@@ -222,7 +224,7 @@ class CellCover:
             if new.any():
                 self._decide(np.unique(rank[new]))
             p = pt[check]
-            fx, fy = grid.floors(x[p] * SUB, y[p] * SUB, SUB)
+            fx, fy = grid.floors(x[p], y[p], SUB)
             si = np.clip(fx - i[p] * SUB, 0, SUB - 1).astype(np.int64)
             sj = np.clip(fy - j[p] * SUB, 0, SUB - 1).astype(np.int64)
             v = (self._sub[rank] >> (2 * (si * SUB + sj)).astype(np.uint32)) & 3
