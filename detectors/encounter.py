@@ -51,7 +51,9 @@ class EncounterParams:
 
 
 def _mmsi(v: str) -> int | None:
-    return int(v) if v.isdigit() and len(v) <= 9 else None
+    # Vessel keys are MMSIs only when nine digits (ITU-R M.585): an anonymised feed's keys
+    # (small integers, hashes) must never be published as an MMSI.
+    return int(v) if len(v) == 9 and v.isdigit() else None
 
 
 class EncounterDetector(Detector):

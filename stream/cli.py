@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from stream import __version__
-from stream.errors import ConfigError, SeaguardError, ZoneError
+from stream.decode.options import DecodeOptions
+from stream.errors import ConfigError, InputError, SeaguardError, ZoneError
 
 __all__ = ["main"]
 
@@ -53,6 +54,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
         for k, v in sorted(nmea.items()):
             if k.startswith("time_source:"):
                 w(f"    time from {k.split(':', 1)[1]:<18}{v:>8}\n")
+    for name, info in summary.get("files", {}).items():
+        for key, note in (info.get("decoded_as") or {}).items():
+            w(f"  {Path(name).name}: {key.replace('_', ' ')}: {note}\n")
     w(f"  alerts            {summary['alerts_total']:>10}\n")
     for t, n in sorted(summary["alerts"].items()):
         w(f"    {t:<28}{n:>8}\n")
@@ -67,11 +71,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config, zones=args.zones)
     for p in args.inputs:
-        if not Path(p).is_file():
-            print(f"seaguard replay: {p}: no such file", file=sys.stderr)
+        if Path(p).is_dir() or not Path(p).is_file():
+            why = "is a directory, not a file" if Path(p).is_dir() else "no such file"
+            print(f"seaguard replay: {p}: {why}", file=sys.stderr)
             return EXIT_USAGE
     summary = ReplaySummary()
-    records = load_records(args.inputs, args.format, summary)
+    records = load_records(args.inputs, args.format, summary, options=_decode_options(args))
     if args.to_kafka:
         from stream.kafka.publish import publish_records
 
@@ -97,6 +102,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print("seaguard replay: no usable records in the input", file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
+
+
+def _decode_options(args: argparse.Namespace) -> DecodeOptions:
+    from stream.timeutil import parse_ts_ms
+
+    start = None
+    if args.start_time:
+        try:
+            start = parse_ts_ms(args.start_time)
+        except ValueError as exc:
+            raise InputError(f"--start-time {args.start_time!r}: {exc}") from None
+    if args.assume_rate is not None and not args.assume_rate > 0:
+        raise InputError("--assume-rate must be a positive number of sentences per second")
+    if args.ts_format and "%" not in args.ts_format:
+        raise InputError(f"--ts-format {args.ts_format!r} has no strptime directive (e.g. %d)")
+    return DecodeOptions(args.ts_format, args.sog_unit, start, args.assume_rate)
 
 
 def cmd_zones(args: argparse.Namespace) -> int:
@@ -285,6 +306,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("inputs", nargs="+", metavar="INPUT")
     r.add_argument("--format", choices=("auto", "json", "csv", "nmea"), default="auto")
+    r.add_argument(
+        "--ts-format",
+        metavar="STRPTIME",
+        help="time format of the input (strptime, e.g. '%%m/%%d/%%Y %%H:%%M'); default: "
+        "recognised, with day/month order settled by the file",
+    )
+    r.add_argument(
+        "--sog-unit",
+        choices=("knots", "tenths", "mps", "kmh"),
+        help="unit of a CSV speed column; default: measured against the tracks' own speeds",
+    )
+    r.add_argument(
+        "--start-time",
+        metavar="ISO",
+        help="NMEA without any time source: the time of its first sentence",
+    )
+    r.add_argument(
+        "--assume-rate",
+        type=float,
+        metavar="N",
+        help="with --start-time: sentences per second received (default: all at the start)",
+    )
     r.add_argument("--out", help="alerts NDJSON file (default: stdout)")
     r.add_argument(
         "--alert-format",
@@ -455,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     tune_gc()
     try:
         return int(args.func(args))
-    except (ConfigError, ZoneError) as exc:
+    except (ConfigError, ZoneError, InputError) as exc:
         print(f"seaguard: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SeaguardError as exc:
@@ -463,6 +506,28 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # a reader such as `head` closed the pipe: nothing more to say
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for a user; the log has it at debug level
+        log.debug("internal error", exc_info=True)
+        print(
+            f"seaguard: internal error: {type(exc).__name__}: {exc} "
+            "(--log-level debug shows where; please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

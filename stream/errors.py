@@ -1,6 +1,6 @@
 """One exception hierarchy for seaguard."""
 
-__all__ = ["ConfigError", "DecodeError", "SeaguardError", "StateError", "ZoneError"]
+__all__ = ["ConfigError", "DecodeError", "InputError", "SeaguardError", "StateError", "ZoneError"]
 
 
 class SeaguardError(Exception):
@@ -26,3 +26,8 @@ class ConfigError(SeaguardError):
 
 class StateError(SeaguardError):
     """The state backend failed (e.g. Redis unreachable)."""
+
+
+class InputError(SeaguardError):
+    """An input cannot be read as asked (a directory, a missing file, NMEA without any time):
+    the user must change the command (exit 2)."""

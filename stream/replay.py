@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stream.decode.common import Record, Rejected
+from stream.decode.options import DecodeOptions
 from stream.gcpause import gc_frozen, gc_paused, settle
 from stream.pipeline import Pipeline
 from stream.progress import Progress
@@ -79,12 +80,13 @@ def load_records(
     fmt: str = "auto",
     summary: ReplaySummary | None = None,
     on_reject: Callable[[Rejected, str], None] | None = None,
+    options: DecodeOptions | None = None,
 ) -> list[Record]:
     """Decode every file; returns records in event-time order, counts into ``summary``."""
     s = summary if summary is not None else ReplaySummary()
     records: list[Record] = []
     for p in paths:
-        src = FileSource(p, fmt)
+        src = FileSource(p, fmt, options)
         prog = Progress(f"reading {Path(p).name}")
         n0 = len(records)
         with gc_paused():  # millions of acyclic records (see stream/gcpause.py)
@@ -100,7 +102,12 @@ def load_records(
         s.read += src.counts["read"]
         s.accepted += src.counts["accepted"]
         s.nmea.update(src.nmea_stats)
-        s.files[str(p)] = {"format": src.fmt, **dict(src.counts), "records": len(records) - n0}
+        s.files[str(p)] = {
+            "format": src.fmt,
+            **dict(src.counts),
+            "records": len(records) - n0,
+            **({"decoded_as": src.notes} if src.notes else {}),
+        }
     ts = _times(records)
     if (ts[1:] < ts[:-1]).any():  # (a numpy stable sort: same order as list.sort, faster)
         records = list(map(records.__getitem__, np.argsort(ts, kind="stable").tolist()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,18 +148,25 @@ def _vessel_id(fields: dict[str, Any], mmsi_col: bool) -> tuple[str, int | None]
     return str(n), n
 
 
-def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
+def build_records(
+    fields: dict[str, Any],
+    *,
+    mmsi_col: bool,
+    parse_ts: Callable[[Any], int] = parse_ts_ms,
+    sog_factor: float = 1.0,
+) -> list[Record]:
     """Canonical field dict → Position (and StaticData when identity fields are present).
 
     Canonical keys: vessel, ts, lat, lon, sog, cog, heading, nav_status, ais_class, name,
-    callsign, imo, ship_type, length_m, width_m, source. Raises DecodeError.
+    callsign, imo, ship_type, length_m, width_m, source. ``parse_ts`` reads the time (the
+    file's format), ``sog_factor`` is the speed column's value per knot. Raises DecodeError.
     """
     vessel, mmsi = _vessel_id(fields, mmsi_col)
     ts_raw = fields.get("ts")
     if ts_raw is None or ts_raw == "":
         raise DecodeError("missing_field:ts", "no timestamp")
     try:
-        ts_ms = parse_ts_ms(ts_raw)
+        ts_ms = parse_ts(ts_raw)
     except ValueError as exc:
         reason = "ts_out_of_range" if "outside" in str(exc) else "bad_value:ts"
         raise DecodeError(reason, str(exc)) from None
@@ -168,7 +176,7 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
         up = ais_class.upper().replace("CLASS", "").strip()
         ais_class = up if up in ("A", "B") else None
     if not any(k in fields for k in _IDENTITY_KEYS):  # a plain position report
-        return _position(fields, vessel, ts_ms, mmsi, ais_class, None)
+        return _position(fields, vessel, ts_ms, mmsi, ais_class, None, sog_factor)
     imo_f = fields.get("imo")
     imo: int | None = None
     if imo_f not in (None, ""):
@@ -189,7 +197,7 @@ def build_records(fields: dict[str, Any], *, mmsi_col: bool) -> list[Record]:
         ais_class=ais_class,
     )
 
-    return _position(fields, vessel, ts_ms, mmsi, ais_class, static)
+    return _position(fields, vessel, ts_ms, mmsi, ais_class, static, sog_factor)
 
 
 def available_motion(
@@ -215,6 +223,7 @@ def _position(
     mmsi: int | None,
     ais_class: str | None,
     static: StaticData | None,
+    sog_factor: float = 1.0,
 ) -> list[Record]:
     lat = _num(fields.get("lat"), "lat")
     lon = _num(fields.get("lon"), "lon")
@@ -235,8 +244,9 @@ def _position(
     if not -180.0 <= lon <= 180.0:
         raise DecodeError("lon_out_of_range", f"lon={lon}")
 
+    sog_raw = _num(fields.get("sog"), "sog")
     sog, cog, hdg = available_motion(
-        _num(fields.get("sog"), "sog"),
+        sog_raw / sog_factor if sog_raw is not None and sog_factor != 1.0 else sog_raw,
         _num(fields.get("cog"), "cog"),
         _num(fields.get("heading"), "heading"),
     )

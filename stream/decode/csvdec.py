@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 
-from stream.decode.common import MAX_RECORD_BYTES, Record, Rejected, build_records
+from stream.decode.common import Record, Rejected, build_records
+from stream.decode.options import DecodeOptions
+from stream.decode.units import SpeedSample, given_unit, infer_sog_unit
 from stream.errors import DecodeError
+from stream.timeutil import DayMonthSurvey, TimestampParser
 
 __all__ = ["CSV_ALIASES", "CsvDecoder"]
 
@@ -88,6 +92,12 @@ CSV_ALIASES: dict[str, str] = {
     "class": "ais_class",
 }
 _REQUIRED = ("vessel", "ts", "lat", "lon")
+# Rows read before decoding to settle the file's day/month order, speed unit and whether its
+# ids are MMSIs: enough for a few hundred vessels' tracks in any common layout.
+SAMPLE_ROWS = 20_000
+# An "mmsi" column is taken as anonymised ids when fewer than half its distinct values in the
+# sample have nine digits (ITU-R M.585); a real feed's malformed MMSIs are a small minority.
+MIN_MMSI_SHARE = 0.5
 
 
 def _norm(header: str) -> str:
@@ -95,11 +105,17 @@ def _norm(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", h).strip("_")
 
 
-class CsvDecoder:
-    """Decodes rows of one CSV file after reading its header line."""
+def _raw(row: list[str]) -> bytes:
+    return ",".join(row).encode("utf-8", "surrogateescape")[:512]
 
-    def __init__(self, header: list[str]) -> None:
+
+class CsvDecoder:
+    """Decodes rows of one CSV file after reading its header line and calibrating on a sample
+    of its rows (``calibrate``); ``notes`` says what was decided and why."""
+
+    def __init__(self, header: list[str], options: DecodeOptions | None = None) -> None:
         self.header = header
+        self.options = options or DecodeOptions()
         self.columns: dict[str, int] = {}
         for i, h in enumerate(header):
             canon = CSV_ALIASES.get(_norm(h))
@@ -113,42 +129,174 @@ class CsvDecoder:
             )
         self.mmsi_col = _norm(header[self.columns["vessel"]]) == "mmsi"
         self.ncols = len(header)
+        self.min_cols = max(self.columns.values()) + 1
+        self.parse_ts = TimestampParser(fmt=self.options.ts_format)
+        self.sog_factor = 1.0
+        self.notes: dict[str, str] = {}
 
-    def decode_row(self, row: list[str], line: int | None = None) -> list[Record] | Rejected:
-        raw = ",".join(row).encode("utf-8", "surrogateescape")
-        if len(raw) > MAX_RECORD_BYTES:
-            return Rejected("record_too_large", f"{len(raw)} bytes", raw[:256], line)
-        if len(row) < max(self.columns.values()) + 1:
-            return Rejected("csv_short_row", f"{len(row)} of {self.ncols} columns", raw, line)
-        fields = {canon: row[i] for canon, i in self.columns.items()}
+    # -- calibration ------------------------------------------------------------------------
+    def calibrate(
+        self, sample: list[list[str]], rest: Callable[[], Iterable[list[str]]] | None = None
+    ) -> None:
+        """Settle day/month order (scanning ``rest`` of the file only if the sample cannot),
+        the speed unit and whether the id column holds MMSIs. Raises DecodeError when the
+        file's dates contradict each other."""
+        self._calibrate_time(sample, rest)
+        self._calibrate_ids(sample)
+        if "sog" in self.columns:
+            self._calibrate_speed(sample)
+
+    def _column(self, rows: Iterable[list[str]], canon: str) -> Iterator[str]:
+        i = self.columns[canon]
+        return (r[i] for r in rows if len(r) > i)
+
+    def _calibrate_time(
+        self, sample: list[list[str]], rest: Callable[[], Iterable[list[str]]] | None
+    ) -> None:
+        if self.options.ts_format:
+            self.notes["ts_format"] = f"{self.options.ts_format!r} (--ts-format)"
+            return
+        survey = DayMonthSurvey()
+        for text in self._column(sample, "ts"):
+            survey.add(text)
+        if not survey.settled and rest is not None:
+            for text in self._column(rest(), "ts"):
+                survey.add(text)
+                if survey.settled:
+                    break
         try:
-            return build_records(fields, mmsi_col=self.mmsi_col)
+            order, note = survey.decide()
+        except ValueError as exc:
+            raise DecodeError("ts_order_inconsistent", str(exc)) from None
+        self.parse_ts.order = order
+        if note:
+            self.notes["ts_day_month"] = note
+        if survey.naive:
+            self.notes["ts_zone"] = "times without a zone are read as UTC"
+
+    def _calibrate_ids(self, sample: list[list[str]]) -> None:
+        if not self.mmsi_col:
+            return
+        ids = set(self._column(sample, "vessel"))
+        nine = sum(1 for v in ids if len(v.strip()) == 9 and v.strip().isdigit())
+        if ids and nine < MIN_MMSI_SHARE * len(ids):
+            self.mmsi_col = False
+            self.notes["vessel_ids"] = (
+                f"anonymised: {len(ids) - nine} of {len(ids)} ids are not 9-digit MMSIs; "
+                "kept as vessel keys, never published as MMSIs"
+            )
+
+    def _calibrate_speed(self, sample: list[list[str]]) -> None:
+        if self.options.sog_unit:
+            decision = given_unit(self.options.sog_unit)
+        else:
+            decision = infer_sog_unit(self._speed_samples(sample))
+        self.sog_factor = decision.factor
+        self.notes["sog_unit"] = decision.note()
+
+    def _speed_samples(self, sample: list[list[str]]) -> Iterator[SpeedSample]:
+        c = self.columns
+        for row in sample:
+            if len(row) < self.min_cols:
+                continue
+            try:
+                yield SpeedSample(
+                    row[c["vessel"]].strip(),
+                    self.parse_ts(row[c["ts"]]),
+                    float(row[c["lat"]]),
+                    float(row[c["lon"]]),
+                    float(row[c["sog"]]),
+                )
+            except ValueError:
+                continue
+
+    # -- rows -------------------------------------------------------------------------------
+    def decode_row(self, row: list[str], line: int | None = None) -> list[Record] | Rejected:
+        if len(row) < self.min_cols:
+            return Rejected("csv_short_row", f"{len(row)} of {self.ncols} columns", _raw(row), line)
+        fields = {canon: row[i] for canon, i in self.columns.items()}
+        if any(len(v) > MAX_FIELD_CHARS for v in fields.values()):
+            return Rejected("record_too_large", "a field is over 1 KiB", _raw(row), line)
+        try:
+            return build_records(
+                fields, mmsi_col=self.mmsi_col, parse_ts=self.parse_ts, sog_factor=self.sog_factor
+            )
         except DecodeError as exc:
-            return Rejected(exc.reason, exc.detail, raw, line)
+            return Rejected(exc.reason, exc.detail, _raw(row), line)
         except (ValueError, TypeError, OverflowError) as exc:
-            return Rejected("bad_value", str(exc)[:120], raw, line)
+            return Rejected("bad_value", str(exc)[:120], _raw(row), line)
 
     @classmethod
-    def iter_lines(cls, lines: Iterable[str]) -> Iterator[list[Record] | Rejected]:
-        """Decode a CSV text stream (header first). An unknown layout yields one Rejected."""
-        reader = csv.reader(line.replace("\0", "\ufffd") for line in lines)
+    def iter_lines(
+        cls,
+        lines: Iterable[str | Rejected],
+        options: DecodeOptions | None = None,
+        rest: Callable[[], Iterable[str | Rejected]] | None = None,
+        notes: dict[str, str] | None = None,
+    ) -> Iterator[list[Record] | Rejected]:
+        """Decode a CSV text stream (header first). ``rest`` opens the same text again, for a
+        scan of the whole file when a sample cannot settle its date order; ``notes`` receives
+        the decoder's decisions. An unknown layout yields one Rejected."""
+        rows = _rows(lines)
         dec: CsvDecoder | None = None
-        while True:
+        for item in rows:
+            if isinstance(item, Rejected):
+                yield item
+                continue
+            line_no, row = item
             try:
-                row = next(reader)
-            except StopIteration:
+                dec = cls(row, options)
+            except DecodeError as exc:
+                yield Rejected(exc.reason, exc.detail, _raw(row), line_no)
                 return
-            except csv.Error as exc:  # e.g. an over-long field: reject the line, keep going
-                yield Rejected("csv_invalid", str(exc)[:120], b"", reader.line_num)
-                continue
-            line_no = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
-            if dec is None:
-                try:
-                    dec = cls(row)
-                except DecodeError as exc:
-                    yield Rejected(exc.reason, exc.detail, ",".join(row).encode()[:256], line_no)
-                    return
-                continue
-            yield dec.decode_row(row, line_no)
+            break
+        if dec is None:
+            return
+        sample = list(islice(rows, SAMPLE_ROWS))
+        try:
+            dec.calibrate(
+                [x[1] for x in sample if not isinstance(x, Rejected)],
+                (lambda: (x[1] for x in _rows(rest()) if not isinstance(x, Rejected)))
+                if rest is not None
+                else None,
+            )
+        except DecodeError as exc:
+            yield Rejected(exc.reason, exc.detail, b"", None)
+            return
+        if notes is not None:
+            notes.update(dec.notes)
+        for item in chain(sample, rows):
+            yield item if isinstance(item, Rejected) else dec.decode_row(item[1], item[0])
+
+
+MAX_FIELD_CHARS = 1024  # no AIS field comes near it; beyond it the row is hostile or broken
+
+
+def _rows(lines: Iterable[str | Rejected]) -> Iterator[tuple[int, list[str]] | Rejected]:
+    """Non-empty CSV rows with their line numbers. A row the csv module refuses, or a line the
+    reader below refused (given as a Rejected), comes out as a Rejected and reading goes on."""
+    refused: list[Rejected] = []
+
+    def text() -> Iterator[str]:
+        for line in lines:
+            if isinstance(line, str):
+                yield line.replace("\0", "\ufffd")
+            else:
+                refused.append(line)
+                yield ""  # keeps the csv module's line count
+
+    reader = csv.reader(text())
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            yield from refused
+            return
+        except csv.Error as exc:  # e.g. an over-long field: reject the line, keep going
+            yield Rejected("csv_invalid", str(exc)[:120], b"", reader.line_num)
+            continue
+        if refused:
+            yield from (Rejected(r.reason, r.detail, r.raw, reader.line_num) for r in refused)
+            refused.clear()
+        if row and any(c.strip() for c in row):
+            yield reader.line_num, row

@@ -15,8 +15,9 @@ from pyais.messages import NMEAMessage
 
 from stream.decode.common import MAX_RECORD_BYTES, Record, Rejected, build_records
 from stream.errors import DecodeError
+from stream.timeutil import MAX_TS_MS, MIN_TS_MS
 
-__all__ = ["POSITION_TYPES", "STATIC_TYPES", "NmeaDecoder"]
+__all__ = ["POSITION_TYPES", "STATIC_TYPES", "NmeaDecoder", "base_station_ts_ms"]
 
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
@@ -78,9 +79,23 @@ class NmeaDecoder:
     so that every line is accounted for.
     """
 
-    def __init__(self, fallback_ts_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        fallback_ts_ms: int | None = None,
+        *,
+        fallback_source: str = "fallback",
+        assume_rate_hz: float | None = None,
+    ) -> None:
+        """``fallback_ts_ms``: the time of sentences before any time source (with
+        ``assume_rate_hz``, the first of them, the next ones 1/rate s apart), counted as
+        ``time_source:<fallback_source>``."""
         self.fallback_ts_ms = fallback_ts_ms
+        self.fallback_source = fallback_source
+        self.assume_rate_hz = assume_rate_hz
+        self._fallback_used = 0
         self.last_ts_ms: int | None = None
+        self._last_source = "last_known"
+        self._receiver_clock = False  # tag blocks or $PGHP seen: base stations are not needed
         self._pending_ts_ms: int | None = None  # from a $PGHP line, for the next sentence
         self._frags: OrderedDict[
             tuple[Any, ...], tuple[int, int | None, str, dict[int, NMEAMessage]]
@@ -158,6 +173,7 @@ class NmeaDecoder:
                 raise DecodeError("nmea_bad_checksum", "$PGHP checksum mismatch")
             self._pending_ts_ms = _pghp_ts_ms(line)
             self.last_ts_ms = self._pending_ts_ms
+            self._receiver_clock = True
             return []
         if not line.startswith(("!", "$")) or "VD" not in line[:7]:
             raise DecodeError("nmea_not_vdm", f"not an AIVDM/AIVDO sentence: {line[:20]!r}")
@@ -182,6 +198,8 @@ class NmeaDecoder:
                 raise DecodeError("nmea_bad_tagblock", f"c:{tags['c'][:20]!r}") from None
             ts = int(c * 1000) if c < 1e11 else int(c)
             self.last_ts_ms = ts
+            self._receiver_clock = True
+            self._last_source = "last_known"
             return ts, "tag_block"
         if self._pending_ts_ms is not None:
             ts = self._pending_ts_ms
@@ -190,10 +208,25 @@ class NmeaDecoder:
         if record_ts_ms is not None:
             return record_ts_ms, "record_timestamp"
         if self.last_ts_ms is not None:
-            return self.last_ts_ms, "last_known"
+            return self.last_ts_ms, self._last_source
         if self.fallback_ts_ms is not None:
-            return self.fallback_ts_ms, "fallback"
+            ts = self.fallback_ts_ms
+            if self.assume_rate_hz:
+                ts += int(self._fallback_used * 1000 / self.assume_rate_hz)
+            self._fallback_used += 1
+            return ts, self.fallback_source
         return None, "none"
+
+    def _base_station_clock(self, d: dict[str, Any]) -> None:
+        """A type-4 base-station report carries the station's UTC time (ITU-R M.1371 §3.3,
+        message 4): for a receiver log without its own clock, the time of what follows."""
+        if self._receiver_clock:
+            return
+        ts = base_station_ts_ms(d)
+        if ts is not None:
+            self.last_ts_ms = ts
+            self._last_source = "base_station"
+            self.stats["base_station_clock"] += 1
 
     def _add_fragment(
         self, msg: NMEAMessage, tags: dict[str, str], ts_ms: int | None, src: str
@@ -244,6 +277,8 @@ class NmeaDecoder:
         decoded = msg.decode()
         mtype = int(decoded.msg_type)
         self.stats[f"msg_type:{mtype}"] += 1
+        if mtype == 4:
+            self._base_station_clock(decoded.asdict())
         if mtype not in POSITION_TYPES and mtype not in STATIC_TYPES:
             raise DecodeError(f"ignored_type:{mtype}", "not a vessel position or static report")
         if ts_ms is None:
@@ -283,6 +318,23 @@ class NmeaDecoder:
             fields.pop("callsign", None)
             fields.pop("ship_type", None)
         return build_records(fields, mmsi_col=True)
+
+
+def base_station_ts_ms(d: dict[str, Any]) -> int | None:
+    """UTC of a decoded type-4 report, or None where a field says "not available" (year 0,
+    month 0, day 0, hour 24, minute 60, second 60) or the date is impossible."""
+    import datetime as dt
+
+    try:
+        y, mo, da = int(d["year"]), int(d["month"]), int(d["day"])
+        h, mi, se = int(d["hour"]), int(d["minute"]), int(d["second"])
+        if y == 0 or mo == 0 or da == 0 or h >= 24 or mi >= 60 or se >= 60:
+            return None
+        t = dt.datetime(y, mo, da, h, mi, se, tzinfo=dt.UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+    ts = int(t.timestamp() * 1000)
+    return ts if MIN_TS_MS <= ts <= MAX_TS_MS else None
 
 
 def _int(v: Any) -> int | None:

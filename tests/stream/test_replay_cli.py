@@ -172,3 +172,35 @@ def test_replay_report_is_one_self_contained_html_file(tmp_path: Path) -> None:
     assert "crossing_pattern" in page and "line_crossing" in page  # counts and listing
     assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched
     assert page.count("<polyline") >= 10  # tracks
+
+
+def test_anonymised_ids_are_never_published_as_mmsis(ais_dir: Path, tmp_path: Path) -> None:
+    # Suez: small integer ids of an anonymised feed (VesselsValue)
+    out = tmp_path / "a.ndjson"
+    r = seaguard("replay", str(ais_dir / "suez_evergiven_20210320-22_early.csv"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    alerts = [json.loads(x) for x in out.read_text().splitlines()]
+    assert alerts and all(len(a["vessel"]) < 9 for a in alerts)
+    assert all(a["mmsi"] is None and a["other_mmsi"] is None for a in alerts)
+    assert not [a for a in alerts if a["type"] == "invalid_identity"]
+
+
+def test_replay_summary_says_how_the_file_was_read(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "debs2018_layout.csv"
+    stats = tmp_path / "s.json"
+    r = seaguard(
+        "replay",
+        str(data),
+        "--sog-unit",
+        "tenths",
+        "--out",
+        str(tmp_path / "a"),
+        "--stats",
+        str(stats),
+    )
+    assert r.returncode == 0, r.stderr
+    s = json.loads(stats.read_text())
+    assert s["rejected_total"] == 0 and s["accepted"] == 6
+    notes = s["files"][str(data)]["decoded_as"]
+    assert notes["sog_unit"] == "tenths (--sog-unit)" and "UTC" in notes["ts_zone"]
+    assert "day first, settled by" in r.stderr and "read as UTC" in r.stderr
