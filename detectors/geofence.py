@@ -35,6 +35,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 COAST_SPACING_M = 250.0
+COARSE_COAST_M = 1000.0
 FINE_SHORE_M = 20_000.0
 # Zone covers use cells of 0.01 deg (~1 km): the Aegean's territorial-sea and contiguous-zone
 # lines wind around every island, and at 0.02 deg half the fixes there fell in a cell an
@@ -225,7 +226,10 @@ class ZoneSet:
             shapely.boundary(shapely.MultiPolygon(self._land_parts)), COAST_SPACING_M
         )
         pts = shapely.get_coordinates(coast)
-        return cKDTree(pts), cKDTree(pts[::20])
+        # The coarse tree answers far from the coast: points snapped to a 1 km grid (within
+        # 0.71 km of where they were) keep every islet, which a stride over the points drops.
+        coarse = np.unique(np.round(pts / COARSE_COAST_M), axis=0) * COARSE_COAST_M
+        return cKDTree(pts), cKDTree(coarse)
 
     @cached_property
     def _far_dist(self) -> npt.NDArray[np.float32]:

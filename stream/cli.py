@@ -131,17 +131,7 @@ def cmd_zones(args: argparse.Namespace) -> int:
         print(f"{len(zs)} zones", file=sys.stderr)
         return EXIT_OK
     if args.zones_cmd == "check":
-        ans = zs.lookup([args.lon], [args.lat])
-        ids = [zs.zones[i].id for i in ans.inner_zone.tolist()]
-        d = float(ans.dist_shore_m[0])
-        shore = (
-            "unknown (outside land coverage)"
-            if d != d
-            else (f"{d / 1852:.2f} nm" if d >= 0 else f"on land, {-d / 1852:.2f} nm inland")
-        )
-        print(" ".join(ids) if ids else "(no zone)")
-        print(f"distance to shore: {shore}")
-        return EXIT_OK
+        return _zones_check(zs, args.lon, args.lat)
     if args.zones_cmd == "map":
         from stream.zonemap import draw_zone_map
 
@@ -149,6 +139,43 @@ def cmd_zones(args: argparse.Namespace) -> int:
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
     return EXIT_USAGE
+
+
+LINE_REPORT_NM = 100.0  # boundary lines further away than this are not worth a line
+
+
+def _zones_check(zs: Any, lon: float, lat: float) -> int:
+    """Zones containing the point, SAR regions (several where they overlap), the side of
+    each boundary line and the distance to shore."""
+    from shapely.geometry import Point
+
+    from detectors.projection import to_metric
+
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        print(f"seaguard zones check: ({lon}, {lat}) is not a lon/lat position", file=sys.stderr)
+        return EXIT_USAGE
+    ans = zs.lookup([lon], [lat])
+    zones = [zs.zones[i] for i in ans.inner_zone.tolist()]
+    here = [z.id for z in zones if z.kind != "sar_region"]
+    sar = [z for z in zones if z.kind == "sar_region"]
+    print("zones: " + (" ".join(here) if here else "(none)"))
+    print("SAR regions: " + (", ".join(f"{z.id} ({z.name})" for z in sar) if sar else "(none)"))
+    p = Point(lon, lat)
+    for i, z in enumerate(zs.zones):
+        if z.is_line:
+            d_nm = to_metric(z.geometry).distance(to_metric(p)) / 1852
+            if d_nm <= LINE_REPORT_NM:
+                print(f"{z.id}: {zs.side_of(i, p)} side, {d_nm:.2f} nm from the line")
+    d = float(ans.dist_shore_m[0])
+    shore = (
+        "unknown (outside land coverage)"
+        if d != d
+        else (f"{d / 1852:.2f} nm" if d >= 0 else f"on land, {-d / 1852:.2f} nm inland")
+    )
+    print(f"distance to shore: {shore}")
+    if not zones and d != d:
+        print("(outside the zone set and the land data: lon and lat swapped?)", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -361,7 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     zc.add_argument("lat", type=float)
     zm = zsub.add_parser("map", help="draw the zone set over land to a PNG")
     zm.add_argument("--out", default="zones.png")
-    zm.add_argument("--region", choices=("all", "aegean", "central_med"), default="all")
+    zm.add_argument(
+        "--region", choices=("all", "aegean", "central_med", "libya_crete"), default="all"
+    )
     z.set_defaults(func=cmd_zones)
 
     s = sub.add_parser(

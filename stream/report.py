@@ -113,7 +113,7 @@ font-size:11px}} .lbl{{position:absolute;left:0;width:220px;overflow:hidden;whit
 <h2>Timeline</h2><div id="timeline">{"".join(timeline)}</div>
 <h2>Alerts</h2><table><tr><th>time</th><th>severity</th><th>type</th><th>status</th>
 <th>vessel</th><th>summary</th></tr>{listing}</table>
-<p style="font-size:10px">Land: Natural Earth (public domain). Zones: © OpenStreetMap contributors (ODbL).</p>
+<p style="font-size:10px">Land: GSHHG (LGPL). Zones: © OpenStreetMap contributors (ODbL).</p>
 </body></html>"""
     out = Path(path)
     out.write_text(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,16 @@ from detectors.geofence import ZoneSet
 
 __all__ = ["REGIONS", "draw_zone_map"]
 
-REGIONS = {"aegean": (22.0, 34.5, 30.0, 41.5), "central_med": (9.0, 30.5, 17.0, 38.5)}
+REGIONS = {
+    "aegean": (22.0, 34.5, 30.0, 41.5),
+    "central_med": (9.0, 30.5, 18.5, 40.2),
+    "libya_crete": (19.0, 30.5, 26.5, 35.5),
+}
+TITLES = {
+    "aegean": "Aegean",
+    "central_med": "Central Mediterranean",
+    "libya_crete": "Eastern Libya - Crete",
+}
 STYLE: dict[str, dict[str, Any]] = {
     "sar_region": {"fc": "none", "ec": "#7f7f7f", "ls": "--", "lw": 0.8, "z": 1},
     "contiguous_zone": {"fc": "#c6dbef", "ec": "none", "alpha": 0.6, "z": 2},
@@ -82,22 +92,23 @@ def draw_zone_map(zs: ZoneSet, out: str | Path, region: str = "all") -> Path:
             )
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_aspect(1 / 0.8)  # ≈ 1/cos(37°): keeps shapes right at these latitudes
-        ax.set_title({"aegean": "Aegean", "central_med": "Central Mediterranean"}[name])
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))  # shapes right at mid-latitude
+        ax.set_title(TITLES[name])
         ax.set_xlabel("longitude (°E)")
         ax.set_ylabel("latitude (°N)")
     handles = [
-        Patch(fc="#d9d9c3", ec="#969696", label="land (Natural Earth)"),
+        Patch(fc="#d9d9c3", ec="#969696", label="land (GSHHG full resolution)"),
         Patch(fc="#6baed6", alpha=0.55, label="territorial sea (OSM)"),
         Patch(fc="#c6dbef", label="contiguous zone (approx.)"),
         Line2D([0], [0], color="#e31a1c", lw=1.6, label="median line (approx.)"),
         Patch(fc="#fd8d3c", label="departure area"),
         Patch(fc="#74c476", label="landing area"),
-        Patch(fc="#252525", label="port / anchorage"),
+        Patch(fc="#252525", label="port"),
+        Patch(fc="#636363", label="anchorage"),
         Patch(fc="none", ec="#7f7f7f", ls="--", label="SAR region (approx.)"),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False)
-    fig.suptitle("seaguard zones - © OpenStreetMap contributors (ODbL), Natural Earth", fontsize=9)
+    fig.suptitle("seaguard zones - © OpenStreetMap contributors (ODbL), GSHHG (LGPL)", fontsize=9)
     fig.tight_layout(rect=(0, 0.07, 1, 0.97))
     out = Path(out)
     fig.savefig(out, dpi=110)

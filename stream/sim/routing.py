@@ -32,7 +32,16 @@ def _grid() -> np.ndarray:
         return np.zeros((ny, nx), dtype=bool)
     near = shapely.buffer(land, 0.015)  # ≈ 1.5 km keep-off distance
     shapely.prepare(near)
-    return np.asarray(shapely.contains_xy(near, gx, gy))  # True = blocked
+    blocked = np.asarray(shapely.contains_xy(near, gx, gy))
+    # Water the keep-off distance closes in (a harbour basin, a narrow gulf) is no place to
+    # start or end a route: only the largest connected sea counts as free.
+    from scipy import ndimage
+
+    labels, n = ndimage.label(~blocked)
+    if n > 1:
+        main = 1 + int(np.argmax(np.bincount(labels.ravel())[1:]))
+        blocked |= labels != main
+    return blocked  # True = blocked
 
 
 def _cell(lon: float, lat: float) -> tuple[int, int]:

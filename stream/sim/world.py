@@ -116,7 +116,7 @@ CARGO_ROUTES = [
     ["tunis", "marsaxlokk"],
     ["tunis", "augusta"],
     ["marsaxlokk", "augusta"],
-    ["piraeus", "canakkale"],
+    ["piraeus", "izmir"],  # (the Dardanelles are narrower than the router's keep-off distance)
     ["piraeus", "heraklion"],
     ["porto_empedocle", "tripoli"],
 ]

@@ -1,8 +1,10 @@
 """Build ``config/zones/*.geojson`` and ``config/land/land_med.geojson`` from real geodata.
 
 Sources (read from ``../shared/data/zones-sources`` or ``--sources DIR``; never copied):
+- GSHHG full-resolution land (every islet), LGPL-3.0-or-later;
 - OSM maritime borders (land + territorial sea per country), © OpenStreetMap contributors, ODbL;
-- Natural Earth 10 m land, public domain.
+- the port of Piraeus polygon (OSM, ODbL) from the Piraeus AIS dataset's geodata.
+The named places (areas, ports, anchorages, SAR outlines) are in ``zone_places``.
 
 Run: ``python -m stream.tools.build_zones [--sources DIR] [--out config]``. Deterministic.
 """
@@ -24,192 +26,34 @@ from shapely.geometry.base import BaseGeometry
 from config import CONFIG_DIR
 from detectors.geo import M_PER_NM
 from detectors.projection import to_lonlat, to_metric
+from stream.tools.zone_places import (
+    ANCHORAGES,
+    DEPARTURES,
+    LANDINGS,
+    PORTS,
+    REGIONS,
+    SRRS,
+    WATERWAYS,
+    Area,
+)
 
 log = logging.getLogger("seaguard.build_zones")
 
-AEGEAN = box(22.0, 34.5, 30.0, 41.5)
-CENTRAL_MED = box(9.0, 30.5, 17.0, 38.5)
-REGIONS = {"aegean": AEGEAN, "central_med": CENTRAL_MED}
+REGION_BOXES = {name: box(*bb) for name, bb in REGIONS.items()}
 MARGIN_DEG = 0.5
 OSM = "osm_maritime_borders_med_1000m.geojson"
-NE = "naturalearth_10m_land_med.geojson"
+GSHHG = "gshhg_full_land_med.geojson"
+PIRAEUS_PORT = "piraeus_geodata_piraeus_port.geojson"
 SRC_OSM = "OpenStreetMap contributors (ODbL 1.0), via @osm_borders/maritime_1000m"
-SRC_NE = "Natural Earth 10m land (public domain)"
-
-# (id, name, country, bbox) — coastal strips known for departures (UNHCR / Frontex risk
-# analyses name these stretches); hand-drawn boxes, marked approximate.
-DEPARTURES = [
-    (
-        "dep-tur-assos-kucukkuyu",
-        "Assos-Kucukkuyu coast (faces northern Lesvos)",
-        "TUR",
-        (26.2, 39.45, 26.9, 39.62),
-    ),
-    (
-        "dep-tur-ayvalik-dikili",
-        "Ayvalik-Dikili coast (faces Lesvos)",
-        "TUR",
-        (26.55, 38.95, 27.05, 39.5),
-    ),
-    (
-        "dep-tur-cesme-karaburun",
-        "Cesme-Karaburun peninsula (faces Chios)",
-        "TUR",
-        (26.15, 38.15, 26.75, 38.75),
-    ),
-    (
-        "dep-tur-kusadasi-didim",
-        "Kusadasi-Didim coast (faces Samos, Agathonisi, Farmakonisi)",
-        "TUR",
-        (26.95, 37.3, 27.45, 37.95),
-    ),
-    ("dep-tur-bodrum", "Bodrum peninsula (faces Kos)", "TUR", (26.95, 36.9, 27.6, 37.2)),
-    (
-        "dep-tur-datca-marmaris",
-        "Datca-Bozburun-Marmaris coast (faces Rhodes and Symi)",
-        "TUR",
-        (27.3, 36.55, 28.4, 36.9),
-    ),
-    (
-        "dep-lby-zuwara-garabulli",
-        "Abu Kammash-Zuwara-Sabratha-Tripoli-Garabulli-Al Khums coast",
-        "LBY",
-        (11.5, 32.6, 14.4, 33.2),
-    ),
-    ("dep-tun-sfax-mahdia", "Sfax-Mahdia coast", "TUN", (10.3, 34.4, 11.2, 35.6)),
-    (
-        "dep-tun-cap-bon",
-        "Cap Bon - Kelibia coast (faces Pantelleria and Sicily)",
-        "TUN",
-        (10.7, 36.55, 11.15, 37.1),
-    ),
-]
-# (id, name, country, bbox or None, centre) — landing areas; centre used when the land data
-# is too coarse to hold the island (e.g. Farmakonisi).
-LANDINGS = [
-    ("lnd-grc-lesvos", "Lesvos", "GRC", (25.8, 38.95, 26.65, 39.45), (26.3, 39.2)),
-    ("lnd-grc-chios", "Chios", "GRC", (25.8, 38.1, 26.2, 38.65), (26.0, 38.4)),
-    ("lnd-grc-samos", "Samos", "GRC", (26.5, 37.6, 27.1, 37.85), (26.8, 37.73)),
-    ("lnd-grc-kos", "Kos", "GRC", (26.9, 36.7, 27.4, 36.95), (27.15, 36.85)),
-    ("lnd-grc-leros", "Leros", "GRC", (26.75, 37.08, 26.9, 37.2), (26.84, 37.14)),
-    ("lnd-grc-farmakonisi", "Farmakonisi", "GRC", (27.05, 37.27, 27.12, 37.32), (27.085, 37.295)),
-    ("lnd-grc-agathonisi", "Agathonisi", "GRC", (26.93, 37.44, 27.0, 37.48), (26.965, 37.46)),
-    ("lnd-grc-rhodes-symi", "Rhodes and Symi", "GRC", (27.7, 35.85, 28.25, 36.65), (28.0, 36.3)),
-    ("lnd-ita-lampedusa", "Lampedusa", "ITA", (12.5, 35.48, 12.65, 35.53), (12.58, 35.51)),
-    ("lnd-ita-linosa", "Linosa", "ITA", (12.84, 35.85, 12.89, 35.88), (12.865, 35.865)),
-    ("lnd-mlt-malta", "Malta and Gozo", "MLT", (14.15, 35.78, 14.6, 36.1), (14.4, 35.9)),
-    (
-        "lnd-ita-sicily-south",
-        "Southern Sicily coast",
-        "ITA",
-        (12.4, 36.6, 15.4, 37.6),
-        (14.0, 37.0),
-    ),
-]
-# Major ports and anchorages (approximate centres); 3 km radius as Global Fishing Watch uses
-# for port entry (exit at 4 km through the engine's 1 km hysteresis).
-PORTS = [
-    ("port-grc-piraeus", "Piraeus", "GRC", 23.62, 37.94),
-    ("port-grc-rafina", "Rafina", "GRC", 24.01, 38.02),
-    ("port-grc-lavrio", "Lavrio", "GRC", 24.06, 37.71),
-    ("port-grc-thessaloniki", "Thessaloniki", "GRC", 22.93, 40.63),
-    ("port-grc-volos", "Volos", "GRC", 22.94, 39.36),
-    ("port-grc-mytilene", "Mytilene", "GRC", 26.56, 39.10),
-    ("port-grc-chios", "Chios", "GRC", 26.14, 38.37),
-    ("port-grc-vathy", "Vathy (Samos)", "GRC", 26.97, 37.76),
-    ("port-grc-kos", "Kos", "GRC", 27.29, 36.90),
-    ("port-grc-rhodes", "Rhodes", "GRC", 28.23, 36.45),
-    ("port-grc-heraklion", "Heraklion", "GRC", 25.14, 35.345),
-    ("port-grc-syros", "Ermoupoli (Syros)", "GRC", 24.945, 37.44),
-    ("port-grc-leros", "Lakki (Leros)", "GRC", 26.85, 37.13),
-    ("port-grc-kavala", "Kavala", "GRC", 24.41, 40.93),
-    ("port-tur-izmir", "Izmir", "TUR", 27.14, 38.44),
-    ("port-tur-cesme", "Cesme", "TUR", 26.30, 38.32),
-    ("port-tur-kusadasi", "Kusadasi", "TUR", 27.25, 37.865),
-    ("port-tur-bodrum", "Bodrum", "TUR", 27.425, 37.03),
-    ("port-tur-ayvalik", "Ayvalik", "TUR", 26.69, 39.32),
-    ("port-tur-dikili", "Dikili", "TUR", 26.89, 39.07),
-    ("port-tur-canakkale", "Canakkale", "TUR", 26.40, 40.15),
-    ("port-tur-aliaga", "Aliaga", "TUR", 26.94, 38.80),
-    ("port-tur-marmaris", "Marmaris", "TUR", 28.27, 36.85),
-    ("port-tur-ambarli", "Ambarli (Istanbul)", "TUR", 28.68, 40.97),
-    ("port-mlt-valletta", "Valletta Grand Harbour", "MLT", 14.52, 35.895),
-    ("port-mlt-marsaxlokk", "Marsaxlokk Freeport", "MLT", 14.545, 35.82),
-    ("anch-mlt-hurds-bank", "Hurd's Bank anchorage", "MLT", 14.63, 35.89),
-    ("port-ita-lampedusa", "Lampedusa", "ITA", 12.61, 35.50),
-    ("port-ita-porto-empedocle", "Porto Empedocle", "ITA", 13.525, 37.285),
-    ("port-ita-pozzallo", "Pozzallo", "ITA", 14.85, 36.715),
-    ("port-ita-augusta", "Augusta", "ITA", 15.22, 37.21),
-    ("port-ita-catania", "Catania", "ITA", 15.10, 37.495),
-    ("port-ita-palermo", "Palermo", "ITA", 13.37, 38.13),
-    ("port-ita-trapani", "Trapani", "ITA", 12.505, 38.015),
-    ("port-ita-licata", "Licata", "ITA", 13.94, 37.10),
-    ("port-ita-mazara", "Mazara del Vallo", "ITA", 12.59, 37.645),
-    ("port-lby-tripoli", "Tripoli", "LBY", 13.19, 32.905),
-    ("port-lby-misrata", "Misrata", "LBY", 15.21, 32.375),
-    ("port-lby-zuwara", "Zuwara", "LBY", 12.085, 32.93),
-    ("port-lby-khoms", "Al Khums", "LBY", 14.27, 32.655),
-    ("port-tun-sfax", "Sfax", "TUN", 10.77, 34.73),
-    ("port-tun-sousse", "Sousse", "TUN", 10.65, 35.825),
-    ("port-tun-gabes", "Gabes", "TUN", 10.11, 33.905),
-    ("port-tun-zarzis", "Zarzis", "TUN", 11.125, 33.49),
-    ("port-tun-mahdia", "Mahdia", "TUN", 11.07, 35.505),
-    ("port-tun-tunis", "Tunis-La Goulette", "TUN", 10.31, 36.81),
-    ("port-tun-bizerte", "Bizerte", "TUN", 9.875, 37.27),
-    # Other major Mediterranean ports, so recordings elsewhere in the Med are not alarms.
-    ("port-egy-port-said", "Port Said", "EGY", 32.32, 31.24),
-    ("port-egy-east-port-said", "East Port Said", "EGY", 32.36, 31.20),
-    ("port-egy-suez", "Suez / Port Tawfiq", "EGY", 32.55, 29.95),
-    ("port-egy-alexandria", "Alexandria", "EGY", 29.87, 31.18),
-    ("port-lby-benghazi", "Benghazi", "LBY", 20.05, 32.11),
-    ("port-lby-tobruk", "Tobruk", "LBY", 23.98, 32.08),
-    ("port-esp-ceuta", "Ceuta", "ESP", -5.315, 35.89),
-    ("port-esp-algeciras", "Algeciras", "ESP", -5.43, 36.13),
-    ("port-gib-gibraltar", "Gibraltar", "GIB", -5.36, 36.14),
-    ("port-mar-tanger-med", "Tanger Med", "MAR", -5.50, 35.885),
-    ("port-esp-valencia", "Valencia", "ESP", -0.31, 39.44),
-    ("port-esp-barcelona", "Barcelona", "ESP", 2.17, 41.35),
-    ("port-fra-marseille", "Marseille-Fos", "FRA", 5.35, 43.32),
-    ("port-ita-genoa", "Genoa", "ITA", 8.90, 44.40),
-    ("port-ita-livorno", "Livorno", "ITA", 10.30, 43.56),
-    ("port-ita-naples", "Naples", "ITA", 14.27, 40.84),
-    ("port-ita-gioia-tauro", "Gioia Tauro", "ITA", 15.90, 38.45),
-    ("port-ita-taranto", "Taranto", "ITA", 17.20, 40.47),
-    ("port-ita-bari", "Bari", "ITA", 16.87, 41.14),
-    ("port-ita-venice", "Venice", "ITA", 12.25, 45.44),
-    ("port-ita-trieste", "Trieste", "ITA", 13.75, 45.64),
-    ("port-hrv-rijeka", "Rijeka", "HRV", 14.43, 45.33),
-    ("port-grc-patras", "Patras", "GRC", 21.72, 38.24),
-    ("port-grc-igoumenitsa", "Igoumenitsa", "GRC", 20.26, 39.50),
-    ("port-cyp-limassol", "Limassol", "CYP", 33.02, 34.65),
-    ("port-isr-haifa", "Haifa", "ISR", 35.01, 32.82),
-    ("port-tur-mersin", "Mersin", "TUR", 34.64, 36.79),
-    ("port-dza-algiers", "Algiers", "DZA", 3.07, 36.77),
-]
-
-
-# Canals and straits that the 1:10 m land data fills in: treated as water at the shore.
-WATERWAYS = [
-    (
-        "ww-egy-suez-canal",
-        "Suez Canal",
-        "EGY",
-        [
-            (32.305, 31.32),
-            (32.31, 31.20),
-            (32.32, 30.98),
-            (32.33, 30.70),
-            (32.30, 30.56),
-            (32.36, 30.40),
-            (32.45, 30.30),
-            (32.55, 30.20),
-            (32.57, 30.05),
-            (32.55, 29.92),
-        ],
-        5000,
-    ),
-    ("ww-grc-corinth-canal", "Corinth Canal", "GRC", [(22.955, 37.94), (23.005, 37.905)], 1500),
-]
+SRC_GSHHG = "GSHHG 2.3.7 full resolution land (Wessel & Smith, LGPL-3.0-or-later)"
+SRC_PIRAEUS = "OSM relation 4094075 (ODbL 1.0), via the Piraeus AIS dataset geodata"
+# Land is simplified by 20 m: far below the 250 m spacing of the coast points that distances
+# to shore come from, and every islet (the Imia rocks are ~100 m across) keeps its shape.
+LAND_SIMPLIFY_DEG = 0.0002
+# Equidistance lines are computed from coast points about 1 km apart on land simplified by
+# 200 m: islets stay as points, and a line moves by less than half the spacing.
+MEDIAN_COAST_SPACING_DEG = 0.01
+MEDIAN_SIMPLIFY_DEG = 0.002
 
 
 def _load(src: Path) -> tuple[dict[str, BaseGeometry], BaseGeometry]:
@@ -217,8 +61,8 @@ def _load(src: Path) -> tuple[dict[str, BaseGeometry], BaseGeometry]:
     countries = {
         f["properties"]["isoA3"]: shapely.make_valid(shape(f["geometry"])) for f in osm["features"]
     }
-    ne = json.loads((src / NE).read_text())
-    land = shapely.union_all([shapely.make_valid(shape(f["geometry"])) for f in ne["features"]])
+    doc = json.loads((src / GSHHG).read_text())
+    land = shapely.union_all([shapely.make_valid(shape(f["geometry"])) for f in doc["features"]])
     return countries, land
 
 
@@ -227,12 +71,18 @@ def _m(geom: BaseGeometry, d_m: float) -> BaseGeometry:
     return shapely.make_valid(to_lonlat(shapely.buffer(to_metric(geom), d_m, quad_segs=4)))
 
 
-def _clean(g: BaseGeometry, tol: float = 0.0005) -> BaseGeometry:
+def _clean(g: BaseGeometry, tol: float = 0.0005, min_area: float = 1e-6) -> BaseGeometry:
     g = shapely.make_valid(shapely.simplify(g, tol, preserve_topology=True))
-    polys = [p for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon" and p.area > 1e-6]
+    polys = [p for p in _polygons(g) if p.area > min_area]
     if not polys:
         return shapely.Polygon()
-    return shapely.set_precision(shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0], 1e-5)
+    return shapely.set_precision(shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0], 1e-6)
+
+
+def _polygons(g: BaseGeometry) -> list[BaseGeometry]:
+    if g.geom_type == "Polygon":
+        return [g]
+    return [p for part in getattr(g, "geoms", []) for p in _polygons(part)]
 
 
 def _feature(geom: BaseGeometry, **props: Any) -> dict[str, Any]:
@@ -240,13 +90,14 @@ def _feature(geom: BaseGeometry, **props: Any) -> dict[str, Any]:
 
 
 def _voronoi_cells(
-    land_by_country: dict[str, BaseGeometry], area: BaseGeometry, spacing_deg: float = 0.02
+    land_by_country: dict[str, BaseGeometry], area: BaseGeometry
 ) -> dict[str, BaseGeometry]:
     """Each country's cell: the sea closer to its coast than to any other's (equidistance)."""
     pts: list[np.ndarray] = []
     owners: list[str] = []
     for iso, land in sorted(land_by_country.items()):
-        coast = shapely.segmentize(shapely.boundary(land), spacing_deg)
+        coarse = shapely.simplify(land, MEDIAN_SIMPLIFY_DEG, preserve_topology=True)
+        coast = shapely.segmentize(shapely.boundary(coarse), MEDIAN_COAST_SPACING_DEG)
         xy = shapely.get_coordinates(coast)
         if len(xy):
             xy = np.unique(np.round(xy, 4), axis=0)
@@ -263,103 +114,131 @@ def _voronoi_cells(
     return {iso: shapely.make_valid(shapely.union_all(cs)) for iso, cs in by.items()}
 
 
-def _oriented_median(
-    a_cell: BaseGeometry, b_cell: BaseGeometry, area: BaseGeometry, land: BaseGeometry
-) -> MultiLineString:
+def _oriented_median(a_cell: BaseGeometry, b_cell: BaseGeometry, area: BaseGeometry) -> Any:
     """The equidistance line between two cells, each part oriented with ``a`` on its left."""
     shared = shapely.intersection(shapely.boundary(a_cell), shapely.boundary(b_cell))
     shared = shapely.line_merge(shapely.intersection(shared, area))
     parts = [g for g in getattr(shared, "geoms", [shared]) if g.geom_type == "LineString"]
     out = []
     for ln in parts:
-        if ln.length < 0.05:
+        if ln.length < 0.005:  # (a loop around a small island is ~0.05 deg long)
             continue
-        ln = shapely.simplify(ln, 0.002)
+        ln = shapely.simplify(ln, 0.001)
         mid = ln.interpolate(0.5, normalized=True)
         a = ln.interpolate(max(0.0, ln.project(mid) - 1e-3))
         b = ln.interpolate(min(ln.length, ln.project(mid) + 1e-3))
         nx, ny = -(b.y - a.y), (b.x - a.x)  # left normal
         norm = (nx * nx + ny * ny) ** 0.5 or 1.0
-        probe = Point(mid.x + nx / norm * 0.01, mid.y + ny / norm * 0.01)
+        probe = Point(mid.x + nx / norm * 0.001, mid.y + ny / norm * 0.001)
         if not a_cell.contains(probe):
             ln = LineString(list(ln.coords)[::-1])
         out.append(shapely.set_precision(ln, 1e-5))
     return MultiLineString(out)
 
 
-def build(src: Path, out: Path) -> dict[str, int]:
-    countries, land_all = _load(src)
-    work = shapely.union_all(
-        [
-            AEGEAN.buffer(MARGIN_DEG, join_style="mitre"),
-            CENTRAL_MED.buffer(MARGIN_DEG, join_style="mitre"),
-        ]
-    )
-    land = shapely.make_valid(shapely.intersection(land_all, work))
-    present = {iso: g for iso, g in countries.items() if g.intersects(work)}
-    land_by = {iso: shapely.make_valid(shapely.intersection(land, g)) for iso, g in present.items()}
-    land_by = {k: v for k, v in land_by.items() if not v.is_empty and v.area > 1e-4}
-    feats: dict[str, list[dict[str, Any]]] = {
-        k: []
-        for k in (
-            "territorial_sea",
-            "contiguous_zone",
-            "boundary",
-            "departure_area",
-            "landing_area",
-            "port",
-            "sar_region",
-        )
-    }
+class _World:
+    """The source geometry cut to the work area, with each country's land and its
+    equidistance cell."""
 
-    # Territorial seas: the sea part of each country's OSM polygon.
-    ts_union = []
-    for iso in sorted(present):
-        sea = _clean(shapely.difference(shapely.intersection(present[iso], work), land))
+    def __init__(self, src: Path) -> None:
+        countries, self.land_all = _load(src)
+        self.work = shapely.union_all(
+            [b.buffer(MARGIN_DEG, join_style="mitre") for b in REGION_BOXES.values()]
+        )
+        self.land = shapely.make_valid(shapely.intersection(self.land_all, self.work))
+        self.present = {iso: g for iso, g in countries.items() if g.intersects(self.work)}
+        land_by = {
+            iso: shapely.make_valid(shapely.intersection(self.land, g))
+            for iso, g in self.present.items()
+        }
+        self.land_by = {k: v for k, v in land_by.items() if not v.is_empty and v.area > 1e-4}
+        self.cells = _voronoi_cells(self.land_by, self.work)
+        # Buffers and erosions of kilometres need no 20 m detail: on land simplified by
+        # ~50 m they cost a fraction and move an area's edge by less than that.
+        self.coarse = shapely.simplify(self.land, 0.0005, preserve_topology=True)
+        self._eroded: dict[float, BaseGeometry] = {}
+
+    def eroded(self, d_m: float) -> BaseGeometry:
+        """Land shrunk by ``d_m`` (the part more than ``d_m`` inland), computed once."""
+        if d_m not in self._eroded:
+            self._eroded[d_m] = _m(self.coarse, -d_m)
+        return self._eroded[d_m]
+
+    def cell(self, *isos: str) -> BaseGeometry:
+        return shapely.union_all([self.cells[c] for c in isos if c in self.cells])
+
+
+# Claims in the source polygons that most states do not recognise, named in the zone.
+DISPUTED = {
+    "LBY": "includes the Gulf of Sirte inside Libya's 1973 closing line (32°30'N), a claim to "
+    "internal waters that most states, the US and EU among them, dispute",
+}
+
+
+def _territorial_seas(w: _World) -> list[dict[str, Any]]:
+    """Each country's OSM land + territorial sea, minus the land more than 300 m inland. The
+    coast's every bend stays in the land layer, which decides "on land"; the zone keeps a
+    smooth inner edge (a tenth of the vertices) and still holds every fix off the beach."""
+    out = []
+    for iso in sorted(w.present):
+        sea = shapely.difference(shapely.intersection(w.present[iso], w.work), w.eroded(300))
+        sea = _clean(sea, 0.001)
         if sea.is_empty:
             continue
-        ts_union.append(sea)
-        feats["territorial_sea"].append(
+        out.append(
             _feature(
                 sea,
                 id=f"ts-{iso.lower()}",
                 name=f"{iso} territorial sea",
                 kind="territorial_sea",
                 country=iso,
-                source=SRC_OSM + "; minus " + SRC_NE,
+                source=SRC_OSM + "; minus the land of " + SRC_GSHHG + " beyond 300 m inland",
                 approximate=False,
+                **({"disputed": DISPUTED[iso]} if iso in DISPUTED else {}),
             )
         )
-    all_ts = shapely.union_all([*ts_union, land])
+    return out
 
-    # Equidistance cells (Voronoi of coastline points) for median lines and partitions.
-    cells = _voronoi_cells(land_by, work)
 
-    # Contiguous zones: 24 nm from land, minus every territorial sea and land, within the
-    # country's equidistance cell (UNCLOS art. 33; the baseline is approximated by the coast).
-    for iso in sorted(land_by):
-        if iso not in cells:
+def _contiguous_zones(w: _World, ts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """24 nm from land, minus every territorial sea and land, within the country's
+    equidistance cell (UNCLOS art. 33; the baseline is approximated by the coast)."""
+    all_ts = shapely.union_all([shape(f["geometry"]) for f in ts] + [w.land])
+    out = []
+    for iso in sorted(w.land_by):
+        if iso not in w.cells:
             continue
-        cz = shapely.intersection(_m(land_by[iso], 24 * M_PER_NM), cells[iso])
-        cz = _clean(shapely.intersection(shapely.difference(cz, all_ts), work), 0.002)
+        coarse = shapely.simplify(w.land_by[iso], 0.002, preserve_topology=True)
+        cz = shapely.intersection(_m(coarse, 24 * M_PER_NM), w.cells[iso])
+        cz = _clean(shapely.intersection(shapely.difference(cz, all_ts), w.work), 0.002)
         if cz.is_empty:
             continue
-        feats["contiguous_zone"].append(
+        out.append(
             _feature(
                 cz,
                 id=f"cz-{iso.lower()}",
                 name=f"{iso} contiguous zone (24 nm, approx.)",
                 kind="contiguous_zone",
                 country=iso,
-                source="derived from " + SRC_NE,
+                source="24 nm from the coast of " + SRC_GSHHG,
                 approximate=True,
             )
         )
+    return out
 
-    # Boundary lines: Greece-Turkey median line in the Aegean; Italy/Malta - Libya/Tunisia.
-    sea_aeg = shapely.difference(AEGEAN, land)
-    gr_tr = _oriented_median(cells["GRC"], cells["TUR"], sea_aeg, land)
-    feats["boundary"].append(
+
+def _boundaries(w: _World) -> list[dict[str, Any]]:
+    method = (
+        "equidistance (Voronoi of coast points ~1 km apart) between the coasts of "
+        + SRC_GSHHG
+        + ", islands included; normal baselines"
+    )
+    aegean_sea = shapely.difference(REGION_BOXES["aegean"], w.land)
+    gr_tr = _oriented_median(w.cell("GRC"), w.cell("TUR"), aegean_sea)
+    cm_box = shapely.union_all([REGION_BOXES["central_med"], REGION_BOXES["libya_crete"]])
+    cm_sea = shapely.difference(shapely.intersection(cm_box, box(9.0, 30.5, 19.0, 40.2)), w.land)
+    cm_line = _oriented_median(w.cell("ITA", "MLT"), w.cell("LBY", "TUN"), cm_sea)
+    return [
         _feature(
             gr_tr,
             id="bnd-grc-tur-median",
@@ -368,15 +247,11 @@ def build(src: Path, out: Path) -> dict[str, int]:
             country="GRC/TUR",
             left="GRC",
             right="TUR",
-            source="equidistance between coasts of " + SRC_NE,
+            source=method,
+            negotiated=False,
+            status="not a negotiated boundary: Greece and Turkey have agreed none in the Aegean",
             approximate=True,
-        )
-    )
-    north = shapely.union_all([cells[c] for c in ("ITA", "MLT") if c in cells])
-    south = shapely.union_all([cells[c] for c in ("LBY", "TUN") if c in cells])
-    sea_cm = shapely.difference(CENTRAL_MED, land)
-    cm_line = _oriented_median(north, south, sea_cm, land)
-    feats["boundary"].append(
+        ),
         _feature(
             cm_line,
             id="bnd-itamlt-lbytun-median",
@@ -385,106 +260,152 @@ def build(src: Path, out: Path) -> dict[str, int]:
             country="ITA-MLT/LBY-TUN",
             left="ITA-MLT",
             right="LBY-TUN",
-            source="equidistance between coasts of " + SRC_NE,
+            source=method,
+            negotiated=False,
+            status=(
+                "equidistance, not the agreed lines (Italy-Tunisia 1971 continental shelf, "
+                "Libya-Malta ICJ 1985) it approximates; Libya's 1973 Gulf of Sirte closing "
+                "line (32°30'N) is disputed (not recognised by most states) and is not "
+                "used as a baseline"
+            ),
+            approximate=True,
+        ),
+    ]
+
+
+def _coast_area(w: _World, a: Area, sea_m: float, inland_m: float) -> BaseGeometry:
+    """The sea within ``sea_m`` of the land inside the area's boxes (and ``inland_m`` of the
+    shore inland), on the country's side of the equidistance lines."""
+    boxes = shapely.union_all([box(*b) for b in a.boxes])
+    land = w.land_by.get(a.country, w.land)
+    coast = shapely.intersection(land, boxes)
+    if coast.is_empty:
+        raise SystemExit(f"build_zones: no land of {a.country} in the boxes of {a.id}")
+    area = shapely.difference(_m(coast, sea_m), w.eroded(inland_m))
+    area = shapely.intersection(area, boxes.buffer(0.06, join_style="mitre"))
+    cell = w.cell("MLT", "ITA") if a.country in ("MLT", "ITA") else w.cell(a.country)
+    return _clean(shapely.intersection(area, cell), 0.0005, 1e-7)
+
+
+# Per area kind: sea reach from the coast, inland reach, and how the area is drawn.
+AREA_KINDS = {
+    "departure_area": (10_000, 2000, "sea within 10 km of the coast in a drawn box, over "),
+    "landing_area": (6000, 3000, "land in a drawn box and the sea within 6 km, over "),
+}
+
+
+def _areas(w: _World, kind: str, areas: list[Area]) -> list[dict[str, Any]]:
+    sea_m, inland_m, how = AREA_KINDS[kind]
+    return [
+        _feature(
+            _coast_area(w, a, sea_m, inland_m),
+            id=a.id,
+            name=a.name,
+            kind=kind,
+            country=a.country,
+            source=how + SRC_GSHHG,
             approximate=True,
         )
-    )
+        for a in areas
+    ]
 
-    # Departure areas: sea within 10 km of the coast (and 2 km inland), on that side.
-    for zid, name, iso, bb in DEPARTURES:
-        b = box(*bb)
-        coast = shapely.intersection(land_by[iso], b)
-        area = shapely.intersection(_m(coast, 10_000), b)
-        area = shapely.difference(area, _m(land, -2000))
-        area = _clean(shapely.intersection(area, cells[iso]))
-        feats["departure_area"].append(
+
+def _ports(src: Path) -> list[dict[str, Any]]:
+    piraeus = json.loads((src / PIRAEUS_PORT).read_text())["features"][0]["geometry"]
+    out = []
+    for p in PORTS:
+        if p.id == "port-grc-piraeus":
+            # the OSM polygon holds the central harbour; the container and car terminals
+            # west of it (Neo Ikonio) are a disc of the port's listed radius around them
+            terminals = _m(Point(p.lon, p.lat), p.radius_m)
+            geom = shapely.union(shapely.make_valid(shape(piraeus)), terminals)
+            source = SRC_PIRAEUS + f"; terminals: disc of {p.radius_m:.0f} m"
+        else:
+            geom = _m(Point(p.lon, p.lat), p.radius_m)
+            source = f"disc of {p.radius_m:.0f} m around the port (basin, berths and approach)"
+        out.append(
             _feature(
-                area,
-                id=zid,
-                name=name,
-                kind="departure_area",
-                country=iso,
-                source="hand-drawn box over " + SRC_NE,
+                _clean(geom, 0.0001, 0.0),
+                id=p.id,
+                name=p.name,
+                kind="port",
+                country=p.country,
+                source=source,
                 approximate=True,
             )
         )
-
-    # Landing areas: the island (or coast) and the sea within 6 km (≈ 3 nm) of it.
-    for zid, name, iso, bb, centre in LANDINGS:
-        b = box(*bb)
-        coast = shapely.intersection(land, b)
-        if coast.is_empty or coast.area < 1e-5:
-            coast = Point(*centre).buffer(0.01)
-        area = shapely.difference(_m(coast, 6000), _m(land, -3000))
-        cell = cells.get(iso) if iso != "MLT" else shapely.union_all([cells["MLT"], cells["ITA"]])
-        area = _clean(shapely.intersection(area, cell) if cell is not None else area)
-        feats["landing_area"].append(
+    for a in ANCHORAGES:
+        area = shapely.union_all([box(*b) for b in a.boxes])
+        out.append(
             _feature(
                 area,
-                id=zid,
-                name=name,
-                kind="landing_area",
-                country=iso,
-                source="hand-drawn box over " + SRC_NE,
+                id=a.id,
+                name=a.name,
+                kind="anchorage",
+                country=a.country,
+                source="anchorage limits drawn after nautical charts",
                 approximate=True,
             )
         )
+    return out
 
-    feats["waterway"] = []
-    for zid, name, iso, coords, half_width_m in WATERWAYS:
-        feats["waterway"].append(
-            _feature(
-                _clean(_m(LineString(coords), half_width_m), 0.0005),
-                id=zid,
-                name=name,
-                kind="waterway",
-                country=iso,
-                source="hand-drawn centreline, buffered",
-                approximate=True,
-            )
+
+def _waterways() -> list[dict[str, Any]]:
+    return [
+        _feature(
+            _clean(_m(LineString(coords), half_width_m), 0.0005),
+            id=zid,
+            name=name,
+            kind="waterway",
+            country=iso,
+            source="hand-drawn centreline, buffered",
+            approximate=True,
         )
+        for zid, name, iso, coords, half_width_m in WATERWAYS
+    ]
 
-    for zid, name, iso, lon, lat in PORTS:
-        feats["port"].append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "id": zid,
-                    "name": name,
-                    "kind": "anchorage" if zid.startswith("anch") else "port",
-                    "country": iso,
-                    "radius_m": 3000,
-                    "source": "approximate port centre; 3 km radius after Global Fishing Watch",
-                    "approximate": True,
-                },
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            }
-        )
 
-    # Search-and-rescue regions: coarse outlines of the published SRRs, clearly approximate.
-    sar = {
-        "MLT": shapely.Polygon([(11.5, 34.333), (11.5, 36.5), (17.0, 36.5), (17.0, 34.333)]),
-        "LBY": shapely.Polygon([(11.5, 30.5), (11.5, 34.333), (17.0, 34.333), (17.0, 30.5)]),
-        "TUN": shapely.Polygon([(9.0, 30.5), (9.0, 37.5), (11.5, 37.5), (11.5, 30.5)]),
-        "ITA": shapely.union_all([box(9.0, 37.5, 17.0, 38.5), box(11.5, 36.5, 17.0, 37.5)]),
-        "GRC": shapely.intersection(AEGEAN, cells["GRC"]),
-        "TUR": shapely.intersection(AEGEAN, cells["TUR"]),
-    }
-    for iso, poly in sar.items():
-        area = _clean(shapely.difference(poly, land), 0.002)
-        feats["sar_region"].append(
+def _sar_regions(w: _World) -> list[dict[str, Any]]:
+    out = []
+    for srr in SRRS:
+        area = shapely.difference(shapely.Polygon(srr.outline), w.eroded(300))
+        if srr.iso == "GRC":  # the Athinai FIR reaches the Turkish territorial sea
+            area = shapely.difference(area, shapely.difference(w.present["TUR"], w.present["GRC"]))
+        out.append(
             _feature(
-                area,
-                id=f"sar-{iso.lower()}",
-                name=f"{iso} search and rescue region (approx.)",
+                _clean(area, 0.002),
+                id=f"sar-{srr.iso.lower()}",
+                name=f"{srr.name} (approx.)",
                 kind="sar_region",
-                country=iso,
-                source="coarse outline of the published SRR",
+                country=srr.iso,
+                source="outline after the FIR and published SRR descriptions",
+                note=srr.note,
+                overlaps=srr.iso in ("MLT", "ITA", "GRC", "TUR"),
                 approximate=True,
             )
         )
+    return out
 
-    zdir = out / "zones"
+
+def build(src: Path, out: Path) -> dict[str, int]:
+    w = _World(src)
+    ts = _territorial_seas(w)
+    feats: dict[str, list[dict[str, Any]]] = {
+        "territorial_sea": ts,
+        "contiguous_zone": _contiguous_zones(w, ts),
+        "boundary": _boundaries(w),
+        "departure_area": _areas(w, "departure_area", DEPARTURES),
+        "landing_area": _areas(w, "landing_area", LANDINGS),
+        "port": _ports(src),
+        "sar_region": _sar_regions(w),
+        "waterway": _waterways(),
+    }
+    counts = _write_zones(out / "zones", feats)
+    _write_land(out / "land", w.land_all)
+    return counts
+
+
+def _write_zones(zdir: Path, feats: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     zdir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for kind, fs in feats.items():
@@ -494,24 +415,20 @@ def build(src: Path, out: Path) -> dict[str, int]:
         fc = {"type": "FeatureCollection", "features": fs}
         (zdir / f"{kind}.geojson").write_text(json.dumps(fc, separators=(",", ":")) + "\n")
         counts[kind] = len(fs)
-    ldir = out / "land"
-    ldir.mkdir(parents=True, exist_ok=True)
-    # Land for distance-to-shore covers the whole source extent (the Mediterranean), not
-    # only the two zone regions, so recordings elsewhere in the Med get shore distances too.
-    land_out = _clean(land_all, 0.001)
-    (ldir / "land_med.geojson").write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    _feature(land_out, id="land", name="Land (Natural Earth 10m)", source=SRC_NE)
-                ],
-            },
-            separators=(",", ":"),
-        )
-        + "\n"
-    )
     return counts
+
+
+def _write_land(ldir: Path, land_all: BaseGeometry) -> None:
+    """Land for "on land" and distance to shore covers the whole source extent (the
+    Mediterranean), so recordings elsewhere in the Med get shore distances too. Every part
+    is kept, down to rocks of a few hundred square metres."""
+    ldir.mkdir(parents=True, exist_ok=True)
+    land_out = _clean(land_all, LAND_SIMPLIFY_DEG, 0.0)
+    doc = {
+        "type": "FeatureCollection",
+        "features": [_feature(land_out, id="land", name="Land (GSHHG full)", source=SRC_GSHHG)],
+    }
+    (ldir / "land_med.geojson").write_text(json.dumps(doc, separators=(",", ":")) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -520,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, default=default_src)
     ap.add_argument("--out", type=Path, default=CONFIG_DIR)
     args = ap.parse_args(argv)
-    if not (args.sources / OSM).exists():
+    if not all((args.sources / f).exists() for f in (OSM, GSHHG, PIRAEUS_PORT)):
         print(f"build_zones: source data not found in {args.sources}", file=sys.stderr)
         return 2
     counts = build(args.sources, args.out)

@@ -86,8 +86,8 @@ def test_first_keeps_each_vessels_first_true_row() -> None:
 
 
 def test_per_vessel_and_zone_kinds() -> None:
-    # Piraeus port, open Ionian sea, Lampedusa port
-    b = batch([0, 1, 2], [23.62, 19.0, 12.61], [37.94, 37.0, 35.50], 3)
+    # Piraeus central harbour, open Ionian sea, Lampedusa port
+    b = batch([0, 1, 2], [23.637, 19.0, 12.61], [37.9416, 37.0, 35.50], 3)
     b.states[1].det["x"] = {"on": True}
     b.states[2].det["x"] = {}
     assert b.per_vessel("x", lambda st: "on" in st).tolist() == [False, True, False]

@@ -55,11 +55,11 @@ def test_distance_to_shore_is_metric_and_signed() -> None:
 
 def test_hysteresis_outer_contains_inner() -> None:
     zs = load_zoneset()
-    # A point just outside Piraeus port's 3 km circle is inside its 4 km exit ring.
-    lon, lat = 23.62 + 0.038, 37.94
-    assert "port-grc-piraeus" not in ids_at(zs, lon, lat)
+    # A point 500 m outside Heraklion port's 2 km circle is inside its 1 km exit ring.
+    lon, lat = 25.14 + 2500 / 90_800, 35.345  # (90.8 km per degree of longitude there)
+    assert "port-grc-heraklion" not in ids_at(zs, lon, lat)
     a = zs.lookup([lon], [lat])
-    assert "port-grc-piraeus" in {zs.zones[i].id for i in a.outer_zone.tolist()}
+    assert "port-grc-heraklion" in {zs.zones[i].id for i in a.outer_zone.tolist()}
 
 
 @settings(max_examples=40, deadline=None)

@@ -240,36 +240,37 @@ def test_identity_carried_by_quiet_rows(batch: int) -> None:
 
 @pytest.mark.parametrize("batch", [3, 8, 5000])
 def test_moves_into_and_out_of_a_hysteresis_band(batch: int) -> None:
-    """Boats at the west edge of the Ayvalik departure area (lat 39.3), between outside
-    (26.537), the area's 1 km exit band (26.545) and inside (26.58): a move into the band,
-    from either side, changes the zone sets yet enters and leaves nothing, and the columnar
-    path skips it; moving on from the band does enter or leave. One boat then waits inside,
-    drifts into the band and crosses to Lesvos: the crossing starts at its last fix inside,
-    not at an earlier one (the band fixes restart nothing)."""
+    """Boats at the seaward edge of the Zuwara-Garabulli departure area (lon 12.40, edge at
+    about 32.909 N), between outside (1.7 km off the edge), the area's 1 km exit band (0.6 km
+    off) and inside (3.3 km in): a move into the band, from either side, changes the zone
+    sets yet enters and leaves nothing, and the columnar path skips it; moving on from the
+    band does enter or leave. One boat then waits inside, drifts into the band and crosses to
+    Lampedusa: the crossing starts at its last fix inside, not at an earlier one (the band
+    fixes restart nothing)."""
     from stream.timeutil import iso
     from tests.builders import T0, through
 
-    out_, band, ins = 26.537, 26.545, 26.58
-    lat, dt_ms = 39.3, 600_000
+    out_, band, ins = 32.924, 32.914, 32.879
+    lon, dt_ms = 12.40, 600_000
     walk = [out_, out_, band, band, band, ins, ins, ins, band, band, ins, band, band, out_]
     walk += [band, band, out_, band, ins, band, out_]
     recs = []
     for k in range(2):
         v = f"24799{k:04d}"
-        for i, lon in enumerate(walk):
+        for i, lat in enumerate(walk):
             recs.append(_at(v, T0 + k * 7000 + i * dt_ms, lon, lat))
     v = "247990005"
     t = T0
-    for lon in [ins, ins, ins, band, band, band]:
+    for lat in [ins, ins, ins, band, band, band]:
         recs.append(_at(v, t, lon, lat))
         t += dt_ms
-    recs += through(v, [(band - 0.004, lat), (26.47, 39.215)], 8, dt_s=300, t0_ms=t)
+    recs += through(v, [(lon, band + 0.004), (12.55, 35.45)], 8, dt_s=600, t0_ms=t)
     recs.sort(key=lambda r: r.ts_ms)
     alerts = _assert_same(recs, batch)
     cps = [a for a in alerts if a["type"] == "crossing_pattern"]
     assert len(cps) == 1
     first = cps[0]["evidence"]["events"][0]
-    assert (first["event"], first["lon"]) == ("in", ins)
+    assert (first["event"], first["lat"]) == ("in", ins)
     assert first["ts"] == iso(T0 + 2 * dt_ms)  # the third fix inside, the last
 
 

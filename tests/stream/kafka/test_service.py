@@ -108,7 +108,11 @@ def test_sigterm_finishes_batch_commits_and_exits_zero(
 ) -> None:
     publish(kafka_env, scenario["positions"][:2000])
     p = kafka_env.start_service(tmp_path, "--http-port", "0")
-    time.sleep(8)
+    deadline = time.monotonic() + 60  # (start-up builds the zone indexes first)
+    while "partitions assigned" not in kafka_env.logs[0].read_text():
+        assert time.monotonic() < deadline and p.poll() is None, "never assigned partitions"
+        time.sleep(0.5)
+    time.sleep(2)  # a batch or two under way
     p.send_signal(signal.SIGTERM)
     assert wait_exit(p, 30) == 0
     log = kafka_env.logs[0].read_text()
