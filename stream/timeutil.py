@@ -100,7 +100,7 @@ def parse_ts_ms(value: object, order: DateOrder = "dmy") -> int:
 @lru_cache(maxsize=65536)
 def _parse_text(s: str, order: DateOrder) -> int:
     # Cached: exports at minute or second resolution repeat the same text across vessels.
-    if s[0] in "+-0123456789" and s.lstrip("+-").replace(".", "", 1).isdigit():
+    if _is_epoch(s):
         return _from_number(float(s))
     m = _NUMERIC.match(s)
     if m:
@@ -134,6 +134,11 @@ def _numeric(m: re.Match[str], order: DateOrder) -> int:
     return int(round(d.timestamp() * 1000))
 
 
+def _is_epoch(s: str) -> bool:
+    """A plain number (epoch seconds, milliseconds or microseconds), not a date."""
+    return s.lstrip("+-").replace(".", "", 1).isdigit()
+
+
 def has_zone(text: str) -> bool:
     """Whether a textual timestamp names its zone (``Z``, ``UTC``, ``+hh:mm``)."""
     s = text.strip()
@@ -159,7 +164,7 @@ class DayMonthSurvey:
         self.seen += 1
         m = _NUMERIC.match(s)
         if m is None:
-            if s and not has_zone(s) and not s.lstrip("+-").replace(".", "", 1).isdigit():
+            if s and not has_zone(s) and not _is_epoch(s):
                 self.naive += 1
             return
         if m.group(9) is None:

@@ -16,10 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detectors.geo import KN_PER_MPS, M_PER_NM, haversine_m_vec
+
 __all__ = ["SOG_UNITS", "SpeedSample", "UnitDecision", "infer_sog_unit"]
 
 # Reported value per knot, by unit.
-SOG_UNITS: dict[str, float] = {"knots": 1.0, "tenths": 10.0, "mps": 1852 / 3600, "kmh": 1.852}
+SOG_UNITS: dict[str, float] = {
+    "knots": 1.0,
+    "tenths": 10.0,
+    "mps": 1 / KN_PER_MPS,
+    "kmh": M_PER_NM / 1000,
+}
 
 # A segment counts when it is long enough that minute-resolution timestamps and ~10 m
 # position noise stay small against it, and the vessel clearly moves (≥ 3 kn implied: GPS
@@ -63,15 +70,6 @@ class UnitDecision:
         )
 
 
-def _haversine_m(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
 def speed_ratios(samples: Iterable[SpeedSample]) -> np.ndarray:
     """Reported speed (mean of a segment's two ends) over implied speed in knots, for each
     usable segment of consecutive fixes of one vessel."""
@@ -86,9 +84,9 @@ def speed_ratios(samples: Iterable[SpeedSample]) -> np.ndarray:
         track.sort(key=lambda s: s.ts_ms)
         arr = np.array([(s.ts_ms, s.lat, s.lon, s.speed) for s in track], dtype=np.float64)
         dt_s = np.diff(arr[:, 0]) / 1000.0
-        dist_m = _haversine_m(arr[:-1, 1], arr[:-1, 2], arr[1:, 1], arr[1:, 2])
+        dist_m = haversine_m_vec(arr[:-1, 1], arr[:-1, 2], arr[1:, 1], arr[1:, 2])
         with np.errstate(divide="ignore", invalid="ignore"):
-            implied_kn = dist_m / dt_s * 3600 / 1852
+            implied_kn = dist_m / dt_s * KN_PER_MPS
             reported = (arr[:-1, 3] + arr[1:, 3]) / 2
             ok = (
                 (dt_s >= MIN_DT_S)
