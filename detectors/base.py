@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, cast
 
@@ -45,6 +46,7 @@ class VesselState:
     last: dict[str, Any] | None = None  # ts_ms, lat, lon, sog_kn, cog_deg of the last fix
     static: dict[str, Any] = field(default_factory=dict)  # latest identity fields
     n_fixes: int = 0
+    first_ts_ms: int | None = None  # time of the first fix seen
     zones: dict[str, int] = field(default_factory=dict)  # zone id → entry time (ms)
     det: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Signatures of the zone sets (inside, within hysteresis) at the last fix: the columnar
@@ -63,6 +65,7 @@ class VesselState:
             "l": self.last,
             "s": self.static,
             "n": self.n_fixes,
+            "first_ts_ms": self.first_ts_ms,
             "z": self.zones,
             "d": {k: v for k, v in self.det.items() if v},
             **({"g": self.zsig} if self.zsig is not None else {}),
@@ -75,6 +78,7 @@ class VesselState:
             last=d.get("l"),
             static=d.get("s") or {},
             n_fixes=int(d.get("n", 0)),
+            first_ts_ms=d.get("first_ts_ms"),
             zones=d.get("z") or {},
             det=d.get("d") or {},
             zsig=d.get("g"),
@@ -131,13 +135,19 @@ class SharedView(Protocol):
 
     def pair_set(self, key: str, value: dict[str, Any]) -> None: ...
 
+    def reception_counts(self, keys: Sequence[tuple[int, int]]) -> list[int]: ...
+
 
 @dataclass(slots=True)
 class Context:
-    """What a detector may consult besides its own vessel: zones and the shared view."""
+    """What a detector may consult besides its own vessel: zones, the shared view (which
+    holds the reception model, detectors/reception.py), and whether the feed carries
+    identities at all. ``identity_feed`` False (an anonymised or position-only feed): a
+    vessel without static data is of unknown identity, not an unidentified craft."""
 
     zones: ZoneSet
     shared: SharedView
+    identity_feed: bool = True
 
 
 class Detector(ABC):

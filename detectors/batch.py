@@ -161,6 +161,8 @@ class FixBatch:
     # Each row's previous row of its vessel in the batch, or -1 (``prev_in_group``), when
     # the pipeline has it already (else computed).
     prev_rows: I64 | None = None
+    # Whether the feed carries identities at all (``Context.identity_feed``).
+    identity_feed: bool = True
     # What a detector's hot_rows planned, for its quiet_rows of the same batch (by key).
     plans: dict[Any, Any] = field(default_factory=dict)
     _kind_cache: dict[Any, Any] = field(default_factory=dict)

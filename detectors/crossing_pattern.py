@@ -19,7 +19,13 @@ from config import path as config_path
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
 from detectors.batch import I64, FixBatch
 from detectors.geofence import ZoneSet
-from detectors.vessel import describe_vessel, is_night, is_small_craft, is_unidentified
+from detectors.vessel import (
+    describe_vessel,
+    identity_expected,
+    is_night,
+    is_small_craft,
+    is_unidentified,
+)
 from stream.errors import ConfigError
 from stream.models import Alert
 from stream.timeutil import iso
@@ -281,7 +287,8 @@ class CrossingPatternDetector(Detector):
             if zid in in_zones
         ]
         if events:
-            got = self._advance(vs, events, int(b.ts[u]), None)
+            expected = identity_expected(b.identity_feed, vs.first_ts_ms, int(b.ts[u]))
+            got = self._advance(vs, events, int(b.ts[u]), None, expected)
             assert not got  # restart-only zones never complete a rule
 
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
@@ -296,7 +303,8 @@ class CrossingPatternDetector(Detector):
         events = self._events(fix, ctx)
         if not events:
             return []  # nothing a rule can match: progress (and its window) stays as it is
-        return self._advance(vs, events, fix.ts_ms, fix)
+        expected = identity_expected(ctx.identity_feed, vs.first_ts_ms, fix.ts_ms)
+        return self._advance(vs, events, fix.ts_ms, fix, expected)
 
     def _advance(
         self,
@@ -304,6 +312,7 @@ class CrossingPatternDetector(Detector):
         events: list[Event],
         ts_ms: int,
         fix: Fix | None,
+        expect_identity: bool,
     ) -> list[Alert]:
         """Every rule's progress through one fix's events; alerts for completed rules."""
         st = vs.for_detector(self.name)
@@ -334,7 +343,7 @@ class CrossingPatternDetector(Detector):
                         prog["ev"].append(rec)
                     if prog["k"] == len(rule.steps):
                         assert fix is not None  # quiet rows never complete a rule
-                        out.append(self._alert(rule, prog, fix, vs))
+                        out.append(self._alert(rule, prog, fix, vs, expect_identity))
                         prog = None
                 elif k > 0 and self._matches(ri, 0, event, zone, to):
                     prog = {
@@ -356,13 +365,17 @@ class CrossingPatternDetector(Detector):
                 st.pop(rule.id, None)
         return out
 
-    def _alert(self, rule: Rule, prog: dict[str, Any], fix: Fix, vs: VesselState) -> Alert:
-        small = is_small_craft(vs.static)
+    def _alert(
+        self, rule: Rule, prog: dict[str, Any], fix: Fix, vs: VesselState, expect_identity: bool
+    ) -> Alert:
+        # critical: a small or unidentified craft completing a crossing needs action now;
+        # any other vessel completing one (at night or not) is for the watch to look at.
+        small = is_small_craft(vs.static, expect_identity)
         night = is_night(fix.ts_ms, fix.lat, fix.lon)
-        sev = "critical" if (small or night) else "high"
+        sev = "critical" if small else "high"
         hours = (fix.ts_ms - prog["t0"]) / 3.6e6
         zones = tuple(dict.fromkeys(e["zone"] for e in prog["ev"]))
-        who = describe_vessel(vs.vessel, vs.static)
+        who = describe_vessel(vs.vessel, vs.static, expect_identity)
         extra = [w for w, on in (("small/unidentified craft", small), ("at night", night)) if on]
         return self.alert(
             "crossing_pattern",
@@ -385,7 +398,8 @@ class CrossingPatternDetector(Detector):
                 "events": prog["ev"],
                 "last_fix": fix_evidence(fix),
                 "small_craft": small,
-                "unidentified": is_unidentified(vs.static),
+                "unidentified": is_unidentified(vs.static, expect_identity),
+                "identity_expected": expect_identity,
                 "night": night,
                 "duration_s": (fix.ts_ms - prog["t0"]) / 1000,
             },

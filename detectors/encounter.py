@@ -26,7 +26,7 @@ from scipy.spatial import cKDTree
 
 from detectors.base import Context, Detector, Fix, VesselState
 from detectors.batch import FixBatch, run_starts
-from detectors.vessel import describe_vessel, is_small_craft
+from detectors.vessel import describe_vessel, identity_expected, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
 
@@ -162,7 +162,9 @@ class EncounterDetector(Detector):
             lon.tolist(),
             strict=True,
         ):
-            self._put(b.states[c], b.shared, k, t, y, x)
+            vs = b.states[c]
+            expected = identity_expected(b.identity_feed, vs.first_ts_ms, t)
+            self._put(vs, b.shared, k, t, y, x, expected)
 
     def quiet_rows(self, vs: VesselState, b: FixBatch, rows: list[int]) -> None:
         elig = b.plans.get((self.name, "eligible"))
@@ -173,10 +175,18 @@ class EncounterDetector(Detector):
             if elig[u]:
                 last[t // BUCKET_MS] = (u, t)  # later puts overwrite
         for bucket, (u, t) in last.items():
-            self._put(vs, b.shared, bucket, t, float(b.lat[u]), float(b.lon[u]))
+            expected = identity_expected(b.identity_feed, vs.first_ts_ms, t)
+            self._put(vs, b.shared, bucket, t, float(b.lat[u]), float(b.lon[u]), expected)
 
     def _put(
-        self, vs: VesselState, shared: Any, bucket: int, ts: int, lat: float, lon: float
+        self,
+        vs: VesselState,
+        shared: Any,
+        bucket: int,
+        ts: int,
+        lat: float,
+        lon: float,
+        expect_identity: bool,
     ) -> None:
         """A routine eligible fix: the vessel's entry in its bucket of the shared view."""
         vs.for_detector(self.name)["b"] = bucket
@@ -188,7 +198,7 @@ class EncounterDetector(Detector):
             {
                 "ts": ts,
                 "ok": True,
-                "small": is_small_craft(vs.static),
+                "small": is_small_craft(vs.static, expect_identity),
                 "lat": lat,
                 "lon": lon,
                 "name": vs.static.get("name"),
@@ -215,7 +225,9 @@ class EncounterDetector(Detector):
                     bucket, vs.vessel, fix.lat, fix.lon, {"ts": fix.ts_ms, "ok": False}
                 )
             return []
-        small = is_small_craft(vs.static)
+        small = is_small_craft(
+            vs.static, identity_expected(ctx.identity_feed, vs.first_ts_ms, fix.ts_ms)
+        )
         vs.for_detector(self.name)["b"] = bucket
         ctx.shared.bucket_put(
             bucket,
@@ -280,7 +292,7 @@ class EncounterDetector(Detector):
             start_ms = start_b * BUCKET_MS
             sev = "high" if either_small else "medium"
             names = {
-                vs.vessel: describe_vessel(vs.vessel, vs.static),
+                vs.vessel: describe_vessel(vs.vessel, vs.static, ctx.identity_feed),
                 other: f"{data.get('name')} ({other})" if data.get("name") else f"vessel {other}",
             }
             vsa = VesselState(vessel=a, static={"mmsi": _mmsi(a)} if _mmsi(a) else {})

@@ -5,6 +5,8 @@
   ``config/mid.json``), or an obvious placeholder (123456789, 111111111 …). Raised once per
   vessel key. Special formats (00 coast stations, 111 SAR aircraft, 970/972/974 distress
   devices, 98 craft of a parent ship, 99 aids to navigation) follow ITU-R M.585.
+  Severity ``low``: a data-quality finding (mostly misconfigured transponders), for the
+  record and for analysts, not a call to action on the watch floor.
 - identity_change: name, call sign, IMO or ship type changes between static reports
   while the vessel is under way (within ``voyage_gap_s`` of its last position).
 (duplicate_identity is raised by the kinematic detector, which sees the two tracks.)
@@ -109,8 +111,8 @@ class IdentityDetector(Detector):
                 "invalid_identity",
                 vs,
                 fix,
-                severity="medium",
-                summary=f"{describe_vessel(vs.vessel, vs.static)} transmits an invalid identity: "
+                severity="low",
+                summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} transmits an invalid identity: "
                 f"{problem}.",
                 evidence={"mmsi": mmsi, "problem": problem, "first_fix": iso(fix.ts_ms)},
             )
@@ -154,7 +156,7 @@ class IdentityDetector(Detector):
                 lon=vs.last["lon"],
                 zone_ids=tuple(vs.zones),
                 key=",".join(sorted(changes)),
-                summary=f"{describe_vessel(vs.vessel, vs.static)} changed identity mid-voyage: "
+                summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} changed identity mid-voyage: "
                 f"{what}.",
                 evidence={
                     "changes": changes,

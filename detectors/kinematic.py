@@ -7,6 +7,17 @@ with neither opens a candidate second head. If the candidate is confirmed by a l
 the main head also keeps reporting, two transmitters share the MMSI (duplicate_identity). If
 the vessel returns to the main track, or simply continues from the new place, the jump was a
 kinematic anomaly (spoofing, GNSS fault or a badly-stitched feed).
+
+A jump is declared only against an established track: at least ``min_track_fixes`` (3)
+fixes of the vessel before it, spread over ``min_track_span_s``, and it must hold for
+``min_jump_fixes`` (2) consistent fixes at the new place: a single fix away and back is a
+corrupted message (a flipped digit turning 47.6 N into 7.6 N), not a spoof, which moves a
+track for as long as it lasts. Against a single earlier fix, the jump shows which of the
+two was wrong only as the next fixes come: if they continue from the new place, the earlier
+fix was the odd one (a stale record at the start of a file, a fix decoded from another
+vessel) and nothing is raised. Two tracks that keep alternating are reported as a possible
+shared or duplicated MMSI (``duplicate_identity``, medium: most are two small craft
+configured with one number), not as spoofing.
 """
 
 from __future__ import annotations
@@ -39,6 +50,13 @@ class KinematicParams:
     confirm_window_s: float = 1800.0  # how long a second head waits to be confirmed
     duplicate_min_fixes: int = 2  # fixes on the second track, one after the first resumed
     cooldown_s: float = 3600.0
+    # "established": two consistent fixes already define a course and speed; a third
+    # confirms them against a single bad fix among them
+    min_track_fixes: int = 3
+    # ... over at least 20 s: three real Class A fixes under way span >= 20 s (one per 2-10
+    # s); a burst of buffered messages sharing one timestamp spans none
+    min_track_span_s: float = 20.0
+    min_jump_fixes: int = 2
 
 
 def _consistent(
@@ -128,6 +146,7 @@ class KinematicDetector(Detector):
                     dist_m=round(d),
                     jump_lat=fix.lat,
                     jump_lon=fix.lon,
+                    established=self._established(vs, h1["ts_ms"]),
                 )
             else:
                 st.pop("h1", None)  # too small to matter; follow the vessel
@@ -156,6 +175,16 @@ class KinematicDetector(Detector):
             return None
         return int(h2["first_ts_ms"] + self.params.confirm_window_s * 1000)
 
+    def _established(self, vs: VesselState, head_ts_ms: int) -> bool:
+        """Whether the vessel's fixes up to the main head make an established track."""
+        p = self.params
+        first = vs.first_ts_ms
+        return (
+            vs.n_fixes >= p.min_track_fixes
+            and first is not None
+            and head_ts_ms - first >= p.min_track_span_s * 1000
+        )
+
     # -- alerts -----------------------------------------------------------------------------
     def _cooling(self, st: dict[str, Any], type_: str, ts_ms: int) -> bool:
         last = st.get(f"last_{type_}")
@@ -166,7 +195,11 @@ class KinematicDetector(Detector):
     ) -> list[Alert]:
         h2 = st.pop("h2")
         t = h2["first_ts_ms"]
-        if self._cooling(st, "kinematic_anomaly", t):
+        if (
+            not h2.get("established", True)
+            or h2["n"] < self.params.min_jump_fixes
+            or self._cooling(st, "kinematic_anomaly", t)
+        ):
             return []
         st["last_kinematic_anomaly"] = t
         dt_s = max((t - h2["from_ts_ms"]) / 1000.0, 1.0)
@@ -217,14 +250,15 @@ class KinematicDetector(Detector):
         d = haversine_m(h1["lat"], h1["lon"], fix.lat, fix.lon)
         summary = (
             f"MMSI/vessel {vs.vessel} is reported from two places at once, "
-            f"{d / M_PER_NM:.1f} nm apart - two transmitters share one identity."
+            f"{d / M_PER_NM:.1f} nm apart - a shared or duplicated MMSI (two transmitters "
+            "configured with one number)."
         )
         return [
             self.alert(
                 "duplicate_identity",
                 vs,
                 status="open",
-                severity="high",
+                severity="medium",
                 ts_ms=fix.ts_ms,
                 start_ms=t,
                 end_ms=None,

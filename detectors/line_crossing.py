@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
 from detectors.batch import FixBatch
-from detectors.vessel import describe_vessel, is_small_craft, is_unidentified
+from detectors.vessel import describe_vessel, identity_expected, is_small_craft, is_unidentified
 from stream.models import Alert
 from stream.timeutil import iso
 
@@ -42,7 +42,8 @@ class LineCrossingDetector(Detector):
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         if not fix.crossings:
             return []
-        small = is_small_craft(vs.static)
+        expected = identity_expected(ctx.identity_feed, vs.first_ts_ms, fix.ts_ms)
+        small = is_small_craft(vs.static, expected)
         if not small and not self.params.all_vessels:
             return []
         st = vs.for_detector(self.name)
@@ -53,7 +54,7 @@ class LineCrossingDetector(Detector):
             if last is not None and fix.ts_ms - last < self.params.cooldown_s * 1000:
                 continue
             st[z.id] = fix.ts_ms
-            sev = "high" if is_unidentified(vs.static) else "medium" if small else "info"
+            sev = "high" if is_unidentified(vs.static, expected) else "medium" if small else "info"
             prev = fix.prev or {}
             out.append(
                 self.alert(
@@ -68,7 +69,7 @@ class LineCrossingDetector(Detector):
                     lon=c.lon,
                     zone_ids=(z.id,),
                     key=z.id,
-                    summary=f"{describe_vessel(vs.vessel, vs.static)} crossed the {z.name} from "
+                    summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} crossed the {z.name} from "
                     f"the {c.side_from} side to the {c.side_to} side at {iso(fix.ts_ms)}.",
                     evidence={
                         "from": {

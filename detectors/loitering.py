@@ -21,7 +21,7 @@ from detectors.base import Context, Detector, Fix, VesselState
 from detectors.batch import I64, FixBatch
 from detectors.geo import M_PER_NM, haversine_m, haversine_m_vec
 from detectors.geofence import PORT_KINDS
-from detectors.vessel import describe_vessel, is_small_craft
+from detectors.vessel import describe_vessel, identity_expected, is_small_craft
 from stream.models import Alert
 from stream.timeutil import iso
 
@@ -162,7 +162,7 @@ class LoiteringDetector(Detector):
                 ep["fast"] = 0 if slow else ep.get("fast", 0) + 1
             if far or silent or ep["fast"] >= p.fast_fixes_to_end or not self._where_ok(fix, ctx):
                 if ep.get("alerted"):
-                    out.append(self._alert(vs, ep, "closed", ep["last_ts"], ep["last_ts"]))
+                    out.append(self._alert(vs, ep, "closed", ep["last_ts"], ep["last_ts"], ctx))
                 st.pop("ep", None)
                 ep = None
             elif slow:
@@ -184,14 +184,22 @@ class LoiteringDetector(Detector):
             and ep["last_ts"] - ep["t0"] >= p.min_duration_s * 1000
         ):
             ep["alerted"] = True
-            out.append(self._alert(vs, ep, "open", fix.ts_ms, None))
+            out.append(self._alert(vs, ep, "open", fix.ts_ms, None, ctx))
         return out
 
     def _alert(
-        self, vs: VesselState, ep: dict[str, Any], status: Any, ts_ms: int, end_ms: int | None
+        self,
+        vs: VesselState,
+        ep: dict[str, Any],
+        status: Any,
+        ts_ms: int,
+        end_ms: int | None,
+        ctx: Context,
     ) -> Alert:
         hours = (ep["last_ts"] - ep["t0"]) / 3.6e6
-        sev = "low" if ep.get("anchored") else "high" if is_small_craft(vs.static) else "medium"
+        expected = identity_expected(ctx.identity_feed, vs.first_ts_ms, ep["last_ts"])
+        small = is_small_craft(vs.static, expected)
+        sev = "low" if ep.get("anchored") else "high" if small else "medium"
         what = "has been loitering" if status == "open" else "loitered"
         return self.alert(
             "loitering",
@@ -204,7 +212,7 @@ class LoiteringDetector(Detector):
             lat=ep["lat"],
             lon=ep["lon"],
             zone_ids=tuple(vs.zones),
-            summary=f"{describe_vessel(vs.vessel, vs.static)} {what} below "
+            summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} {what} below "
             f"{self.params.max_speed_kn:g} kn for {hours:.1f} h since {iso(ep['t0'])}, "
             f"away from ports.",
             evidence={

@@ -102,7 +102,7 @@ class PositionOnLandDetector(Detector):
                 vs,
                 fix,
                 severity="medium",
-                summary=f"{describe_vessel(vs.vessel, vs.static)} reported a position "
+                summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} reported a position "
                 f"{-d / 1000:.1f} km inland at {iso(fix.ts_ms)} - spoofed or faulty GNSS.",
                 evidence={"fix": fix_evidence(fix), "inland_m": round(-d), "previous": fix.prev},
             )

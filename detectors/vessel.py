@@ -8,6 +8,8 @@ from typing import Any
 __all__ = [
     "SMALL_CRAFT_LENGTH_M",
     "describe_vessel",
+    "has_no_identity",
+    "identity_expected",
     "is_night",
     "is_small_craft",
     "is_unidentified",
@@ -44,18 +46,45 @@ def ship_type_group(ship_type: int | None) -> str:
     return groups.get(t // 10, "other")
 
 
-def is_unidentified(static: dict[str, Any]) -> bool:
-    """No identity at all: no name, no call sign, no IMO, no ship type."""
+# ITU-R M.1371: a Class A station sends its static and voyage data every 6 min, and a Class B
+# its static report every 6 min too. A vessel heard for two such cycles without one is not
+# sending it; before that, its identity may simply not have arrived yet.
+STATIC_CYCLE_S = 360.0
+
+
+def identity_expected(feed_has_identities: bool, first_ts_ms: int | None, ts_ms: int) -> bool:
+    """Whether a vessel's missing static data means something at ``ts_ms``: the feed carries
+    identities, and the vessel (first heard at ``first_ts_ms``) has been heard for at least
+    two static-report cycles."""
+    return (
+        feed_has_identities
+        and first_ts_ms is not None
+        and ts_ms - first_ts_ms >= 2 * STATIC_CYCLE_S * 1000
+    )
+
+
+def has_no_identity(static: dict[str, Any]) -> bool:
+    """No identity field at all: no name, no call sign, no IMO, no ship type."""
     return not any(static.get(k) for k in ("name", "callsign", "imo", "ship_type"))
 
 
-def is_small_craft(static: dict[str, Any]) -> bool:
+def is_unidentified(static: dict[str, Any], identity_feed: bool = True) -> bool:
+    """No identity at all, on a feed that carries identities: a vessel that does not say
+    what it is. On a feed without static data (``identity_feed`` False: anonymised ids,
+    position-only exports) every vessel lacks one; its identity is unknown, which says
+    nothing about the vessel."""
+    return identity_feed and has_no_identity(static)
+
+
+def is_small_craft(static: dict[str, Any], identity_feed: bool = True) -> bool:
     """Small or unidentified craft, the kind that carries people across a sea border: no
-    static data at all, or Class B / pleasure / sailing / unknown type / under 24 m (ISO 8666).
-    Identified working vessels (fishing, tugs, pilots, SAR, law enforcement, 30-59) are not:
-    a named trawler crossing a median line while fishing is routine."""
-    if is_unidentified(static):
-        return True
+    static data at all on a feed that carries it, or Class B / pleasure / sailing / unknown
+    type / under 24 m (ISO 8666). Identified working vessels (fishing, tugs, pilots, SAR, law
+    enforcement, 30-59) are not: a named trawler crossing a median line while fishing is
+    routine. Of unknown identity (``identity_feed`` False, no static data): not small - a
+    feed's anonymisation is no evidence of a small boat."""
+    if has_no_identity(static):
+        return identity_feed
     st = static.get("ship_type")
     if st in _LARGE_TYPES or (isinstance(st, int) and st in _WORKING_TYPES):
         return False
@@ -67,14 +96,16 @@ def is_small_craft(static: dict[str, Any]) -> bool:
     return st is None or st in _SMALL_TYPES
 
 
-def describe_vessel(vessel: str, static: dict[str, Any]) -> str:
+def describe_vessel(vessel: str, static: dict[str, Any], identity_feed: bool = True) -> str:
     name = static.get("name")
     kind = ship_type_group(static.get("ship_type"))
     label = f"{name} ({vessel})" if name else f"vessel {vessel}"
     if kind != "unknown":
         label += f", {kind}"
-    elif is_unidentified(static):
-        label += ", unidentified"
+    elif has_no_identity(static):
+        label += (
+            ", unidentified" if identity_feed else ", identity unknown (feed without static data)"
+        )
     return label
 
 

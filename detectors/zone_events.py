@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from detectors.base import Context, Detector, Fix, VesselState, fix_evidence
 from detectors.batch import FixBatch
-from detectors.vessel import describe_vessel, is_small_craft, is_unidentified
+from detectors.vessel import describe_vessel, identity_expected, is_small_craft, is_unidentified
 from stream.models import Alert, Severity
 from stream.timeutil import iso
 
@@ -63,12 +63,13 @@ class ZoneEventsDetector(Detector):
     def default_params(cls) -> ZoneEventsParams:
         return ZoneEventsParams()
 
-    def _rule(self, ctx: Context, zid: str, vs: VesselState) -> KindRule | None:
+    def _rule(self, ctx: Context, zid: str, vs: VesselState, ts_ms: int) -> KindRule | None:
         z = ctx.zones.by_id.get(zid)
         rule = self.rules.get(z.kind) if z else None
-        if rule is None or (rule.small_craft_only and not is_small_craft(vs.static)):
+        expected = identity_expected(ctx.identity_feed, vs.first_ts_ms, ts_ms)
+        if rule is None or (rule.small_craft_only and not is_small_craft(vs.static, expected)):
             return None
-        if rule.unidentified_only and not is_unidentified(vs.static):
+        if rule.unidentified_only and not is_unidentified(vs.static, expected):
             return None
         return rule
 
@@ -97,7 +98,7 @@ class ZoneEventsDetector(Detector):
             severity=severity,
             zone_ids=(zid,),
             key=zid,
-            summary=f"{describe_vessel(vs.vessel, vs.static)} {verb} {z.name} ({z.kind}) at "
+            summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} {verb} {z.name} ({z.kind}) at "
             f"{iso(fix.ts_ms)}.",
             evidence={"fix": fix_evidence(fix), "zone_kind": z.kind},
         )
@@ -121,11 +122,11 @@ class ZoneEventsDetector(Detector):
         st = vs.for_detector(self.name)
         out: list[Alert] = []
         for zid in fix.entered:
-            rule = self._rule(ctx, zid, vs)
+            rule = self._rule(ctx, zid, vs, fix.ts_ms)
             if rule and rule.entry and not self._cool(st, f"e:{zid}", fix.ts_ms):
                 out.append(self._transition("zone_entry", "entered", rule.entry, zid, fix, vs, ctx))
         for zid in fix.exited:
-            rule = self._rule(ctx, zid, vs)
+            rule = self._rule(ctx, zid, vs, fix.ts_ms)
             st.pop(f"d:{zid}", None)
             if rule and rule.exit and not self._cool(st, f"x:{zid}", fix.ts_ms):
                 out.append(self._transition("zone_exit", "left", rule.exit, zid, fix, vs, ctx))
@@ -134,7 +135,7 @@ class ZoneEventsDetector(Detector):
             z = by_id.get(zid)
             if z is None or z.kind not in dwell:
                 continue  # (most zones: no kind with a dwell rule)
-            rule = self._rule(ctx, zid, vs)
+            rule = self._rule(ctx, zid, vs, fix.ts_ms)
             if not rule or not rule.dwell or st.get(f"d:{zid}") == since:
                 continue
             if fix.ts_ms - since >= rule.dwell_min_s * 1000:
@@ -153,7 +154,7 @@ class ZoneEventsDetector(Detector):
                         lon=fix.lon,
                         zone_ids=(zid,),
                         key=zid,
-                        summary=f"{describe_vessel(vs.vessel, vs.static)} has stayed in {z.name} ({z.kind}) for "
+                        summary=f"{describe_vessel(vs.vessel, vs.static, ctx.identity_feed)} has stayed in {z.name} ({z.kind}) for "
                         f"{hours:.1f} h since {iso(since)}.",
                         evidence={
                             "fix": fix_evidence(fix),

@@ -43,7 +43,7 @@ def build_pipeline(
     enabled = [n for n in settings.enabled_detectors if n in DETECTORS] or sorted(DETECTORS)
     detectors = build_detectors(enabled, settings.detector_params)
     zones = load_zoneset(settings.zones)
-    return Pipeline(
+    pipeline = Pipeline(
         detectors,
         zones,
         store if store is not None else MemoryStore(),
@@ -51,3 +51,5 @@ def build_pipeline(
         state_ttl_s=settings.state_ttl_s,
         keep_states=keep_states,
     )
+    pipeline.ctx.identity_feed = settings.identity_feed
+    return pipeline

@@ -212,12 +212,36 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from stream.evaluate import dump, evaluate, format_table, read_ndjson, vessel_hours
 
+    if args.noise:
+        return _evaluate_noise(args)
+    if not (args.truth and args.alerts):
+        print(
+            "seaguard evaluate: --truth and --alerts are needed (or --noise FILE...)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     truth = read_ndjson(args.truth)
     alerts = read_ndjson(args.alerts)
     vh = vessel_hours(read_ndjson(args.positions)) if args.positions else None
     res = evaluate(truth, alerts, vh, args.tolerance)
     print(dump(res))
     print(format_table(res), file=sys.stderr)
+    return EXIT_OK
+
+
+def _evaluate_noise(args: argparse.Namespace) -> int:
+    from stream.noise import noise_of_file
+    from stream.settings import load_settings
+
+    settings = load_settings(args.config)
+    for p in args.noise:
+        if not Path(p).is_file():
+            print(f"seaguard evaluate: {p}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    reports = [noise_of_file(p, settings) for p in args.noise]
+    print(json.dumps([r.to_dict() for r in reports], indent=2))
+    for r in reports:
+        print("\n".join(r.lines()), file=sys.stderr)
     return EXIT_OK
 
 
@@ -416,8 +440,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Per-type recall, precision and false alerts per 1000 "
         "vessel-hours; JSON on stdout, a table on stderr.",
     )
-    e.add_argument("--truth", required=True)
-    e.add_argument("--alerts", required=True)
+    e.add_argument("--truth")
+    e.add_argument("--alerts")
+    e.add_argument(
+        "--noise",
+        nargs="+",
+        metavar="FILE",
+        help="instead: replay recordings and report alerts per 1000 vessel-hours by type "
+        "and severity (no labels needed)",
+    )
+    e.add_argument("--config", help="settings TOML file (with --noise)")
     e.add_argument("--positions", help="positions file, for vessel-hours")
     e.add_argument(
         "--tolerance",

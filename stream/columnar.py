@@ -29,6 +29,7 @@ from detectors.base import Detector, Fix, VesselState
 from detectors.batch import FixBatch, ShoreDistance, group_order, prev_in_group, run_starts
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
+from detectors.reception import hour_cell_counts
 from stream.models import Alert, Position, StaticData
 
 if TYPE_CHECKING:
@@ -159,6 +160,8 @@ def record_fix(vs: VesselState, fix: Fix) -> None:
     """After the detectors: the fix becomes the vessel's last one."""
     p = fix.pos
     vs.last = last_fix(p.ts_ms, p.lat, p.lon, fix.sog_kn, fix.cog_deg)
+    if vs.first_ts_ms is None:
+        vs.first_ts_ms = p.ts_ms
     vs.n_fixes += 1
     if p.ais_class and "ais_class" not in vs.static:
         vs.static["ais_class"] = p.ais_class
@@ -241,6 +244,8 @@ def run_columnar(
         pos = [p_all[i] for i in used.tolist()]
         rec_of = [pidx_all[i] for i in used.tolist()]
     vc, ts, lat, lon = vc_all[used], ts_all[used], lat_all[used], lon_all[used]
+    if n:  # the reception model counts every accepted fix, before any detector asks it
+        pl.store.reception_add(hour_cell_counts(ts, lat, lon))
     # each vessel's rows, in time order: the kept rows' order without the duplicates
     order = (np.cumsum(~dup) - 1)[korder[~dup[korder]]] if n < keep.size else korder
     prev = prev_in_group(vc, order)
@@ -281,6 +286,7 @@ def run_columnar(
     )
     b = FixBatch(
         shared=pl.ctx.shared,
+        identity_feed=pl.ctx.identity_feed,
         vessel_order=order,
         prev_rows=prev,
         zones=zs,
@@ -416,6 +422,8 @@ def run_columnar(
         if zo_pos:
             move(vs, k, e)
         vs.last = last_of(order_l[e - 1])
+        if vs.first_ts_ms is None:
+            vs.first_ts_ms = pos[order_l[k]].ts_ms
         vs.n_fixes += e - k
         if (mu := int(mmsi_upto[e - 1])) >= k:
             vs.static["mmsi"] = pos[order_l[mu]].mmsi
@@ -592,16 +600,19 @@ def _fold_rest(
         vcodes[changed].tolist(), si_a[changed].tolist(), so_a[changed].tolist(), strict=True
     ):
         st_list[c].zsig = [si, so]
-    for c, last, k, mu, cu in zip(
+    for c, last, k, lo_k, mu, cu in zip(
         cs.tolist(),
         lasts_of(order[hi - 1].tolist()),
         (hi - lo).tolist(),
+        lo.tolist(),
         mmsi_row.tolist(),
         cls_row.tolist(),
         strict=True,
     ):
         vs = st_list[c]
         vs.last = last
+        if vs.first_ts_ms is None:
+            vs.first_ts_ms = pos[order[lo_k]].ts_ms
         vs.n_fixes += k
         if mu >= 0:
             vs.static["mmsi"] = pos[mu].mmsi

@@ -22,6 +22,7 @@ import orjson
 from detectors.base import Context, Detector, Fix, VesselState
 from detectors.geo import KN_PER_MPS, haversine_m_vec, initial_bearing_deg
 from detectors.geofence import Crossing, ZoneSet
+from detectors.reception import hour_cell_counts
 from stream.columnar import MIN_DT_FOR_DERIVED_S, record_fix, run_columnar, zone_transitions
 from stream.gcpause import gc_paused
 from stream.models import Alert, Position, StaticData
@@ -215,6 +216,8 @@ class Pipeline:
         n = len(pos_idx)
         lon = np.fromiter((recs[i].lon for i in pos_idx), dtype=np.float64, count=n)  # type: ignore[union-attr]
         lat = np.fromiter((recs[i].lat for i in pos_idx), dtype=np.float64, count=n)  # type: ignore[union-attr]
+        ts = np.fromiter((recs[i].ts_ms for i in pos_idx), dtype=np.int64, count=n)
+        self.store.reception_add(hour_cell_counts(ts, lat, lon))
         geo = self.zones.lookup(lon, lat)
         inner = geo.zones_per_point(n, "inner")
         outer = geo.zones_per_point(n, "outer")

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ import numpy.typing as npt
 from stream.decode.common import Record, Rejected
 from stream.decode.options import DecodeOptions
 from stream.gcpause import gc_frozen, gc_paused, settle
+from stream.models import StaticData
 from stream.pipeline import Pipeline
 from stream.progress import Progress
 from stream.sinks import Sink
 from stream.sources import FileSource
+from stream.timeutil import MAX_FUTURE_MS
 
 __all__ = ["BATCH", "BATCH_SPAN_MS", "ReplaySummary", "batch_bounds", "load_records", "replay"]
 
@@ -82,7 +85,9 @@ def load_records(
     on_reject: Callable[[Rejected, str], None] | None = None,
     options: DecodeOptions | None = None,
 ) -> list[Record]:
-    """Decode every file; returns records in event-time order, counts into ``summary``."""
+    """Decode every file; returns records in event-time order, counts into ``summary``.
+    Records stamped more than ``MAX_FUTURE_MS`` ahead of the wall clock are rejected
+    (``ts_in_future``)."""
     s = summary if summary is not None else ReplaySummary()
     records: list[Record] = []
     for p in paths:
@@ -109,6 +114,12 @@ def load_records(
             **({"decoded_as": src.notes} if src.notes else {}),
         }
     ts = _times(records)
+    future = ts > int(time.time() * 1000) + MAX_FUTURE_MS
+    if future.any():  # a broken clock must not move event time for everyone
+        s.rejected["ts_in_future"] += int(future.sum())
+        s.accepted -= int(future.sum())
+        records = list(map(records.__getitem__, np.flatnonzero(~future).tolist()))
+        ts = ts[~future]
     if (ts[1:] < ts[:-1]).any():  # (a numpy stable sort: same order as list.sort, faster)
         records = list(map(records.__getitem__, np.argsort(ts, kind="stable").tolist()))
     return records
@@ -143,8 +154,13 @@ def replay(
     batch: int = BATCH,
     span_ms: int = BATCH_SPAN_MS,
 ) -> ReplaySummary:
+    """Run time-ordered records through the pipeline in batches. An input without a single
+    static report (anonymised, position-only) is replayed as a feed without identities
+    (``Context.identity_feed``)."""
     s = summary if summary is not None else ReplaySummary()
     t0 = time.perf_counter()
+    if records and not any(map(isinstance, records, repeat(StaticData))):
+        pipeline.ctx.identity_feed = False
     prog = Progress("replaying", len(records))
     seen: set[str] = set()
     # The records: tracked, never garbage; the batches' work: acyclic, but a collection

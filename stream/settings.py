@@ -8,7 +8,7 @@ Environment variables (each field, upper-cased, prefixed ``SEAGUARD_``):
   SEAGUARD_HEARTBEAT_INTERVAL_MS, SEAGUARD_MAX_POLL_RECORDS, SEAGUARD_POLL_TIMEOUT_MS,
   SEAGUARD_STATE_BACKEND, SEAGUARD_REDIS_URL (secret: may hold a password),
   SEAGUARD_STATE_TTL_S, SEAGUARD_HTTP_HOST, SEAGUARD_HTTP_PORT, SEAGUARD_IDLE_WATERMARK_MS,
-  SEAGUARD_ZONES.
+  SEAGUARD_IDENTITY_FEED, SEAGUARD_MAX_FUTURE_MS, SEAGUARD_ZONES.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from typing import Any
 
 from config import path as config_path
 from stream.errors import ConfigError
+from stream.timeutil import MAX_FUTURE_MS
 
-__all__ = ["Secret", "Settings", "load_settings"]
+__all__ = ["Secret", "Settings", "load_settings", "validate"]
 
 
 class Secret:
@@ -79,6 +80,13 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 0
     idle_watermark_ms: int = 5000
+    # Whether the input carries static reports (names, types): False for anonymised or
+    # position-only feeds, whose vessels are then of unknown identity rather than
+    # unidentified craft. Replay also turns it off for inputs without any static report.
+    identity_feed: bool = True
+    # Records stamped further ahead of the wall clock than this are dead-lettered
+    # (ts_in_future) instead of moving event time (stream.timeutil.MAX_FUTURE_MS: why).
+    max_future_ms: int = MAX_FUTURE_MS
     zones: str | None = None
     enabled_detectors: tuple[str, ...] = ()
     detector_params: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -117,11 +125,24 @@ def _coerce(name: str, value: Any) -> Any:
     try:
         if t.startswith("int"):
             return int(value)
+        if t.startswith("bool"):
+            return _bool(value)
         if t.startswith("tuple"):
             return tuple(value.split(",")) if isinstance(value, str) else tuple(value)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name}: {value!r} is not valid for {t}") from None
     return value
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
 
 
 def _flatten(doc: dict[str, Any]) -> dict[str, Any]:
@@ -165,4 +186,76 @@ def load_settings(
         if ev is not None and f.name not in ("detector_params",):
             values[f.name] = ev
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**{k: _coerce(k, v) for k, v in values.items()})
+    return validate(Settings(**{k: _coerce(k, v) for k, v in values.items()}))
+
+
+_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+_SASL = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI")
+_BACKENDS = ("memory", "redis")
+
+
+def _one_of(key: str, value: str, allowed: tuple[str, ...], fold: Any) -> str:
+    """``value`` matched case-insensitively (as Kafka's enumerations are) to ``allowed``."""
+    got = fold(str(value).strip())
+    if got not in allowed:
+        raise ConfigError(f"setting {key}: {value!r} is not one of {', '.join(allowed)}")
+    return str(got)
+
+
+def _in_range(key: str, value: int, low: int, high: int | None = None) -> None:
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"setting {key}: {value} must be {bound}")
+
+
+def _check_redis_url(url: str) -> None:
+    """Scheme, port and database index of a Redis URL, checked before anything connects
+    (the URL itself is a secret: never repeated in the message)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError("setting redis_url: not a valid URL (port or host)") from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            f"setting redis_url: scheme {parts.scheme!r} is not redis://, rediss:// or unix://"
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError("setting redis_url: no host")
+    if port is not None:
+        _in_range("redis_url port", port, 1, 65535)
+    db = parts.path.strip("/")
+    if parts.scheme != "unix" and db and not db.isdigit():
+        raise ConfigError(f"setting redis_url: database {db!r} is not a number")
+
+
+def validate(s: Settings) -> Settings:
+    """Every value checked, enumerations normalised, before anything connects: a wrong
+    value is a ConfigError naming the key and what it may be - never a silent fallback to
+    plaintext or to memory state."""
+    from detectors.registry import DETECTORS
+
+    unknown = [n for n in s.enabled_detectors if n not in DETECTORS]
+    if unknown:
+        raise ConfigError(
+            f"[detectors] enabled: unknown {unknown}; known: {', '.join(sorted(DETECTORS))}"
+        )
+    _in_range("session_timeout_ms", s.session_timeout_ms, 1)
+    _in_range("heartbeat_interval_ms", s.heartbeat_interval_ms, 1, s.session_timeout_ms - 1)
+    _in_range("max_poll_records", s.max_poll_records, 1)
+    _in_range("poll_timeout_ms", s.poll_timeout_ms, 0)
+    _in_range("state_ttl_s", s.state_ttl_s, 1)
+    _in_range("http_port", s.http_port, 0, 65535)
+    _in_range("idle_watermark_ms", s.idle_watermark_ms, 0)
+    _in_range("max_future_ms", s.max_future_ms, 0)
+    _check_redis_url(s.redis_url.get())
+    return dataclasses.replace(
+        s,
+        security_protocol=_one_of("security_protocol", s.security_protocol, _PROTOCOLS, str.upper),
+        sasl_mechanism=None
+        if s.sasl_mechanism is None
+        else _one_of("sasl_mechanism", s.sasl_mechanism, _SASL, str.upper),
+        state_backend=_one_of("state_backend", s.state_backend, _BACKENDS, str.lower),
+    )

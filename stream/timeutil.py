@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "MAX_FUTURE_MS",
     "MAX_TS_MS",
     "MIN_TS_MS",
     "DateOrder",
@@ -35,6 +36,10 @@ UTC = dt.UTC
 # AIS did not exist before 1990; anything after 2100 is a broken clock.
 MIN_TS_MS = 631_152_000_000  # 1990-01-01
 MAX_TS_MS = 4_102_444_800_000  # 2100-01-01
+# How far ahead of the wall clock a record may be stamped before it is refused as
+# ts_in_future (service and replay): a receiver without NTP may run minutes fast; nothing
+# observed can be further ahead, and a time-zone error (whole hours) is refused.
+MAX_FUTURE_MS = 600_000
 
 DateOrder = Literal["dmy", "mdy"]
 

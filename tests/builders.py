@@ -113,3 +113,43 @@ def heartbeat(
 ) -> list[Position]:
     """A far-away vessel reporting steadily, so event time (the watermark) moves on."""
     return line(vessel, 13.5, 34.5, 90.0, 10.0, int(hours * 3600 / dt_s) + 1, dt_s, t0_ms)
+
+
+def lane(
+    lon0: float,
+    lat0: float,
+    lon1: float,
+    lat1: float,
+    t0_ms: int,
+    hours: float,
+    every_min: float = 30.0,
+    sog_kn: float = 12.0,
+    prefix: str = "2560",
+) -> list[Position | StaticData]:
+    """Identified merchant traffic both ways along a lane, a ship every ``every_min`` from
+    each end, reporting every 2 min from ``t0_ms`` for ``hours``: water the reception model
+    hears. Ships start before ``t0_ms`` so the whole lane is busy from the start."""
+    from detectors.geo import haversine_m, initial_bearing_deg
+
+    out: list[Position | StaticData] = []
+    length_m = haversine_m(lat0, lon0, lat1, lon1)
+    transit_s = length_m / (sog_kn * M_PER_NM / 3600.0)
+    end_ms = t0_ms + hours * 3_600_000
+    k = 0
+    for (alon, alat), (blon, blat) in (((lon0, lat0), (lon1, lat1)), ((lon1, lat1), (lon0, lat0))):
+        bearing = initial_bearing_deg(alat, alon, blat, blon)
+        start_ms = t0_ms - transit_s * 1000
+        while start_ms < end_ms:
+            k += 1
+            vessel = f"{prefix}{k:05d}"
+            n = int(transit_s / 120.0) + 1
+            track = [
+                p
+                for p in line(vessel, alon, alat, bearing, sog_kn, n, 120.0, int(start_ms))
+                if t0_ms <= p.ts_ms <= end_ms
+            ]
+            if track:
+                out.append(static(vessel, track[0].ts_ms - 1, name=f"LANE {k}", ship_type=70))
+                out.extend(track)
+            start_ms += every_min * 60_000
+    return out

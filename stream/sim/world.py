@@ -36,7 +36,10 @@ class World:
         silences: list[tuple[float, float]] = (),  # type: ignore[assignment]
         dropout_prob: float = 0.0,
         static_every_s: float = 360.0,
+        thin_to_s: float = 0.0,
     ) -> None:
+        """Add the vessel's reports (and its static reports, if it has an identity);
+        ``thin_to_s``: keep one report per that many seconds, as aggregated feeds do."""
         if v.name or v.callsign or v.ship_type:
             # Class A type 5 every 6 min (ITU-R M.1371); sent just before the first position.
             t, end = v.states[0][0] - 1, v.states[-1][0]
@@ -44,7 +47,14 @@ class World:
                 if not any(a <= t < b for a, b in silences):
                     self.records.append(v.static_record(t))
                 t += static_every_s
-        self.records.extend(Reporter(self.rng).reports(v, silences, dropout_prob))
+        reports = Reporter(self.rng).reports(v, silences, dropout_prob)
+        if thin_to_s:
+            kept: list[dict[str, Any]] = []
+            for r in reports:
+                if not kept or r["ts"] - kept[-1]["ts"] >= thin_to_s:
+                    kept.append(r)
+            reports = kept
+        self.records.extend(reports)
 
     def label(
         self,
@@ -112,6 +122,12 @@ FERRY_ROUTES = [
     ("Ayvalik-Mytilene", ["ayvalik", "mytilene"], 12),  # crosses the median line, identified
     ("Bodrum-Kos", ["bodrum", "kos"], 14),
 ]
+# The Sicily channel's through-traffic (Gibraltar-Suez and Tunis-Malta): a ship each way
+# every hour, berthing at both ends, reported by a feed thinned to one fix per 2 min. It is
+# what makes the channel "covered" for the reception model.
+SICILY_LANE = [(11.4, 37.0), (12.6, 36.4), (14.2, 35.8)]
+LANE_EVERY_H = 1.0
+LANE_REPORT_S = 120.0
 CARGO_ROUTES = [
     ["tunis", "marsaxlokk"],
     ["tunis", "augusta"],
@@ -151,6 +167,18 @@ def background(w: World, hours: float) -> None:
             pts = pts[::-1]
         clip(v, end)
         w.emit(v, dropout_prob=0.003)
+    lane = [PORT["tunis"], *SICILY_LANE, PORT["marsaxlokk"]]
+    for i in range(int((hours + 24) / LANE_EVERY_H)):
+        for leg, pts in enumerate((lane, lane[::-1])):
+            n += 1
+            v = Vessel(f"2566{n:05d}", "A", f"MV CHANNEL {n}", f"9HB{n:03d}", 70, 190.0)
+            t = T0_S + (i * LANE_EVERY_H - 24 + leg * 0.5) * HOUR  # (full at T0)
+            t = voyage(v, t, pts, rng.uniform(11, 14), step_s=60)
+            stay(v, t, *pts[-1], hours=1.0, drift_kn=0.0, nav=5, rng=rng, step_s=120)
+            clip(v, end)
+            if v.states and v.states[-1][0] > T0_S - HOUR:
+                v.states = [st for st in v.states if st[0] >= T0_S - HOUR]
+                w.emit(v, dropout_prob=0.003, thin_to_s=LANE_REPORT_S)
     for i in range(4):  # trawlers working at 3-4 kn (fishing, not loitering)
         v = Vessel(f"2470{i:05d}", "A", f"PESCA {i}", f"IT{i:04d}", 30, 22.0)
         lon, lat = w.jitter(12.3 + i * 0.4, 36.9, 0.05)

@@ -5,7 +5,9 @@ Three groups of methods, all needed by the pipeline:
 - timers (``schedule/due/cancel``) per scope (a Kafka partition): which vessels want
   ``on_timer`` once the watermark passes a time;
 - the shared view (``bucket_put/bucket_near/pair_get/pair_set``): latest positions per
-  10-minute event-time bucket and pair state, read across partitions and instances.
+  10-minute event-time bucket and pair state, read across partitions and instances;
+- the reception model (``reception_add/reception_counts``): fixes heard per (hour, cell),
+  shared the same way (see detectors/reception.py).
 
 TTLs are in seconds. The memory backend measures them in event time (advanced by the
 pipeline) so replays are deterministic; Redis measures them in wall-clock time.
@@ -14,10 +16,14 @@ pipeline) so replays are deterministic; Redis measures them in wall-clock time.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["StateStore"]
+__all__ = ["RECEPTION_RETENTION_H", "StateStore"]
+
+# Reception counts are kept two days: a gap is judged on the hours it spans (at most a day
+# matters to a watch floor), and a receiver that fails stops counting within that time.
+RECEPTION_RETENTION_H = 48
 
 
 class StateStore(ABC):
@@ -69,6 +75,15 @@ class StateStore(ABC):
 
     @abstractmethod
     def pair_set(self, key: str, value: dict[str, Any]) -> None: ...
+
+    # -- reception model --------------------------------------------------------------------
+    @abstractmethod
+    def reception_add(self, counts: Mapping[tuple[int, int], int]) -> None:
+        """Add fixes heard per (hour, cell); kept for ``RECEPTION_RETENTION_H`` hours."""
+
+    @abstractmethod
+    def reception_counts(self, keys: Sequence[tuple[int, int]]) -> list[int]:
+        """Fixes heard per (hour, cell), 0 where none (or forgotten)."""
 
     # -- lifecycle --------------------------------------------------------------------------
     def advance(self, now_ms: int) -> None:  # noqa: B027 - optional hook

@@ -3,12 +3,14 @@
 The service needs this for its commit order: alerts are produced and flushed *before* vessel
 state is persisted, and offsets are committed last. If the process dies in between, the batch
 is reprocessed against the old state and republishes the same alerts (same ids), so nothing is
-lost. Shared-view bucket writes pass straight through: they are idempotent.
+lost. Shared-view bucket writes pass straight through: they are idempotent. Reception counts
+are not (a retried batch would count its fixes twice), so they wait for ``flush`` too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from stream.state.base import StateStore
@@ -22,10 +24,11 @@ class BufferedStore(StateStore):
         self._kv: dict[str, tuple[bytes | None, int | None]] = {}
         self._timers: dict[tuple[str, str], int | None] = {}
         self._pairs: dict[str, dict[str, Any]] = {}
+        self._heard: Counter[tuple[int, int]] = Counter()
 
     @property
     def pending(self) -> int:
-        return len(self._kv) + len(self._timers) + len(self._pairs)
+        return len(self._kv) + len(self._timers) + len(self._pairs) + len(self._heard)
 
     # key/value
     def get(self, key: str) -> bytes | None:
@@ -86,6 +89,16 @@ class BufferedStore(StateStore):
     def pair_set(self, key: str, value: dict[str, Any]) -> None:
         self._pairs[key] = value
 
+    # reception model
+    def reception_add(self, counts: Mapping[tuple[int, int], int]) -> None:
+        self._heard.update(counts)
+
+    def reception_counts(self, keys: Sequence[tuple[int, int]]) -> list[int]:
+        heard = self._heard
+        return [
+            n + heard[k] for k, n in zip(keys, self.backend.reception_counts(keys), strict=True)
+        ]
+
     # lifecycle
     def advance(self, now_ms: int) -> None:
         self.backend.advance(now_ms)
@@ -94,8 +107,10 @@ class BufferedStore(StateStore):
         """Apply every pending write (one Redis pipeline when the backend is Redis)."""
         apply = getattr(self.backend, "apply_batch", None)
         if apply is not None:
-            apply(self._kv, self._timers, self._pairs)
+            apply(self._kv, self._timers, self._pairs, self._heard)
         else:
+            if self._heard:
+                self.backend.reception_add(self._heard)
             for k, (v, ttl) in self._kv.items():
                 if v is None:
                     self.backend.delete(k)
@@ -115,6 +130,7 @@ class BufferedStore(StateStore):
         self._kv.clear()
         self._timers.clear()
         self._pairs.clear()
+        self._heard.clear()
 
     def close(self) -> None:
         self.backend.close()

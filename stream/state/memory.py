@@ -5,10 +5,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from detectors.geo import haversine_m
-from stream.state.base import StateStore
+from stream.state.base import RECEPTION_RETENTION_H, StateStore
 
 __all__ = ["BUCKET_RETENTION", "GRID_DEG", "MemoryStore"]
 
@@ -39,6 +40,7 @@ class MemoryStore(StateStore):
         self._buckets = defaultdict(lambda: defaultdict(dict))
         self._cell_of: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
         self._pairs: dict[str, dict[str, Any]] = {}
+        self._heard: dict[int, dict[int, int]] = {}  # hour -> cell -> fixes
 
     # key/value
     def get(self, key: str) -> bytes | None:
@@ -153,8 +155,23 @@ class MemoryStore(StateStore):
     def pair_set(self, key: str, value: dict[str, Any]) -> None:
         self._pairs[key] = value
 
+    def reception_add(self, counts: Mapping[tuple[int, int], int]) -> None:
+        heard = self._heard
+        for (hour, cell), n in counts.items():
+            cells = heard.get(hour)
+            if cells is None:
+                cells = heard[hour] = {}
+            cells[cell] = cells.get(cell, 0) + n
+
+    def reception_counts(self, keys: Sequence[tuple[int, int]]) -> list[int]:
+        empty: dict[int, int] = {}
+        return [self._heard.get(hour, empty).get(cell, 0) for hour, cell in keys]
+
     def advance(self, now_ms: int) -> None:
         self._now_ms = max(self._now_ms, now_ms)
+        oldest_h = self._now_ms // 3_600_000 - RECEPTION_RETENTION_H
+        for hour in [h for h in self._heard if h < oldest_h]:
+            del self._heard[hour]
         oldest = self._now_ms // 600_000 - self.bucket_retention
         for b in [b for b in self._buckets if b < oldest]:
             del self._buckets[b]

@@ -6,13 +6,14 @@ Key layout (every key carries a ``{hash tag}`` so Redis Cluster works):
 - ``sg:{b:<bucket>}:geo``      GEO set of eligible fixes in a 10-minute event-time bucket
 - ``sg:{b:<bucket>}:data``     HASH vessel → fix JSON for the same bucket
 - ``sg:{<a>|<b>}:enc``         encounter pair state (JSON)
+- ``sg:{rx}:<hour>``           HASH cell → fixes heard in that event-time hour (reception)
 Writes of a batch go through one non-transactional pipeline (≈ 150 k ops/s here).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import orjson
@@ -20,7 +21,7 @@ import redis
 from redis.exceptions import RedisError
 
 from stream.errors import StateError
-from stream.state.base import StateStore
+from stream.state.base import RECEPTION_RETENTION_H, StateStore
 
 __all__ = ["RedisStore"]
 
@@ -28,6 +29,11 @@ log = logging.getLogger(__name__)
 
 BUCKET_TTL_S = 6 * 3600
 PAIR_TTL_S = 2 * 86400
+RECEPTION_TTL_S = RECEPTION_RETENTION_H * 3600
+
+
+def _rx_key(hour: int) -> str:
+    return f"sg:{{rx}}:{hour}"
 
 
 def _wrap(exc: RedisError) -> StateError:
@@ -160,15 +166,52 @@ class RedisStore(StateStore):
     def pair_set(self, key: str, value: dict[str, Any]) -> None:
         self.set(key, orjson.dumps(value), PAIR_TTL_S)
 
+    def reception_add(self, counts: Mapping[tuple[int, int], int]) -> None:
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            self._reception_writes(pipe, counts)
+            pipe.execute()
+        except RedisError as exc:
+            raise _wrap(exc) from None
+
+    @staticmethod
+    def _reception_writes(pipe: Any, counts: Mapping[tuple[int, int], int]) -> None:
+        hours = set()
+        for (hour, cell), n in counts.items():
+            pipe.hincrby(_rx_key(hour), str(cell), n)
+            hours.add(hour)
+        for hour in hours:
+            pipe.expire(_rx_key(hour), RECEPTION_TTL_S)
+
+    def reception_counts(self, keys: Sequence[tuple[int, int]]) -> list[int]:
+        by_hour: dict[int, list[int]] = {}
+        for hour, cell in keys:
+            by_hour.setdefault(hour, []).append(cell)
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            for hour, cells in by_hour.items():
+                pipe.hmget(_rx_key(hour), [str(c) for c in cells])
+            got = pipe.execute()
+        except RedisError as exc:
+            raise _wrap(exc) from None
+        counts: dict[tuple[int, int], int] = {}
+        for (hour, cells), vals in zip(by_hour.items(), got, strict=True):
+            for c, v in zip(cells, vals, strict=True):
+                counts[(hour, c)] = int(v) if v is not None else 0
+        return [counts[k] for k in keys]
+
     def apply_batch(
         self,
         kv: dict[str, tuple[bytes | None, int | None]],
         timers: dict[tuple[str, str], int | None],
         pairs: dict[str, dict[str, Any]],
+        heard: Mapping[tuple[int, int], int] | None = None,
     ) -> None:
         """Every pending write of a batch in one non-transactional pipeline."""
         try:
             pipe = self.r.pipeline(transaction=False)
+            if heard:
+                self._reception_writes(pipe, heard)
             for k, (v, ttl) in kv.items():
                 if v is None:
                     pipe.delete(k)

@@ -2,7 +2,7 @@ import orjson
 
 from stream.pipeline import Pipeline, vessel_key
 from stream.state.base import StateStore
-from tests.builders import T0, line, static
+from tests.builders import T0, lane, line, static
 
 
 def test_state_survives_between_batches(pipeline: Pipeline) -> None:
@@ -65,7 +65,8 @@ def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
     gap = line("247000003", 14.0, 35.0, 90, 10, 60) + line(
         "247000003", 14.3, 35.0, 90, 10, 5, t0_ms=T0 + 5 * 3600_000
     )
-    recs = sorted(a + b + gap, key=lambda r: r.ts_ms)
+    busy = lane(13.8, 35.01, 15.0, 35.01, T0, 6, every_min=60)  # the gap is judged dark
+    recs = sorted(a + b + gap + busy, key=lambda r: r.ts_ms)  # type: ignore[operator]
     results = []
     for store in (MemoryStore(), redis_store):
         p = build_pipeline(load_settings(env={}), store=store)

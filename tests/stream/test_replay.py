@@ -43,3 +43,29 @@ def test_replay_pauses_the_collector_but_collects_every_few_batches(
     assert gc.isenabled()  # resumed after the replay
     assert s.positions == 100 and n_batches == 10
     assert full == [False] * (n_batches // 3)  # only the replay's own, collector paused
+
+
+def test_a_record_from_the_future_is_rejected_not_used(tmp_path: Any) -> None:
+    import orjson
+
+    from stream.replay import ReplaySummary, load_records
+    from tests.builders import T0, lane, line
+
+    busy = lane(14.3, 35.46, 15.6, 35.46, T0, 3)  # covered water, 3 h of it
+    ship = line("247000001", 14.5, 35.45, 90, 10, 120, dt_s=60)
+    rows = [
+        {"mmsi": p.mmsi, "ts_ms": p.ts_ms, "lat": p.lat, "lon": p.lon, "sog": p.sog_kn}
+        for p in [*busy, *ship]
+        if isinstance(p, Position)
+    ]
+    bad_clock = {"mmsi": 247000009, "ts": "2099-01-01T00:00:00Z", "lat": 35.4, "lon": 14.4}
+    f = tmp_path / "in.ndjson"
+    f.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [*rows, bad_clock]))
+    summary = ReplaySummary()
+    records = load_records([f], summary=summary)
+    assert summary.rejected["ts_in_future"] == 1
+    assert summary.accepted == len(rows) == len(records)
+    sink = ListSink()
+    replay(records, build_pipeline(load_settings(env={})), sink)
+    # event time never jumped to 2099: nobody was declared dark
+    assert [a for a in sink.alerts if a.type == "ais_gap"] == []

@@ -48,7 +48,7 @@ def test_replay_accounts_for_every_csv_row(ais_dir: Path, tmp_path: Path, name: 
 
 
 def test_replay_is_deterministic(ais_dir: Path, tmp_path: Path) -> None:
-    f = str(ais_dir / "suez_evergiven_20210320-22_early.csv")
+    f = str(ais_dir / "marinecadastre_us_20220103_first99999.csv.gz")
     a, b = tmp_path / "a.ndjson", tmp_path / "b.ndjson"
     assert seaguard("replay", f, "--out", str(a)).returncode == 0
     assert seaguard("replay", f, "--out", str(b)).returncode == 0
@@ -59,9 +59,10 @@ def test_every_alert_is_explainable_and_valid(ais_dir: Path, tmp_path: Path) -> 
     from tests.schema import validate_alert
 
     out = tmp_path / "a.ndjson"
-    seaguard("replay", str(ais_dir / "suez_evergiven_20210320-22_early.csv"), "--out", str(out))
+    f = ais_dir / "marinecadastre_us_20220103_first99999.csv.gz"
+    seaguard("replay", str(f), "--out", str(out))
     alerts = [json.loads(x) for x in out.read_text().splitlines()]
-    assert alerts
+    assert len({a["type"] for a in alerts}) >= 3
     for a in alerts:
         validate_alert(a)
 
@@ -175,12 +176,19 @@ def test_replay_report_is_one_self_contained_html_file(tmp_path: Path) -> None:
 
 
 def test_anonymised_ids_are_never_published_as_mmsis(ais_dir: Path, tmp_path: Path) -> None:
-    # Suez: small integer ids of an anonymised feed (VesselsValue)
+    # Suez: small integer ids of an anonymised feed (VesselsValue), plus one track of that
+    # feed that jumps 30 nm and carries on (so that there is an alert to look at)
+    suez = (ais_dir / "suez_evergiven_20210320-22_early.csv").read_text().splitlines()
+    jump = [f"999,20/03/2021 10:{m:02d},32.{30 + m // 5:02d},31.5" for m in range(0, 30, 5)]
+    jump += [f"999,20/03/2021 10:{m:02d},32.{30 + m // 5:02d},32.0" for m in range(30, 60, 5)]
+    jump += [f"999,20/03/2021 11:{m:02d},32.{42 + m // 5:02d},32.0" for m in range(0, 30, 5)]
+    f = tmp_path / "suez_plus.csv"
+    f.write_text("\n".join([*suez, *jump]) + "\n")
     out = tmp_path / "a.ndjson"
-    r = seaguard("replay", str(ais_dir / "suez_evergiven_20210320-22_early.csv"), "--out", str(out))
+    r = seaguard("replay", str(f), "--out", str(out))
     assert r.returncode == 0, r.stderr
     alerts = [json.loads(x) for x in out.read_text().splitlines()]
-    assert alerts and all(len(a["vessel"]) < 9 for a in alerts)
+    assert [a["vessel"] for a in alerts] == ["999"]
     assert all(a["mmsi"] is None and a["other_mmsi"] is None for a in alerts)
     assert not [a for a in alerts if a["type"] == "invalid_identity"]
 

@@ -85,3 +85,46 @@ def test_docker_compose_has_kafka_redis_two_instances_and_publisher() -> None:
     for name in ("seaguard-1", "seaguard-2"):
         assert svc[name]["environment"]["SEAGUARD_GROUP_ID"] == "seaguard"
         assert svc[name]["environment"]["SEAGUARD_STATE_BACKEND"] == "redis"
+
+
+@pytest.mark.parametrize(
+    ("override", "says"),
+    [
+        ({"state_backend": "redsi"}, "state_backend"),
+        ({"security_protocol": "bogus"}, "security_protocol"),
+        ({"sasl_mechanism": "nope"}, "sasl_mechanism"),
+        ({"max_poll_records": "0"}, "max_poll_records"),
+        ({"session_timeout_ms": "-5"}, "session_timeout_ms"),
+        ({"http_port": "70000"}, "http_port"),
+        ({"redis_url": "redis://127.0.0.1:99999/0"}, "redis_url"),
+        ({"redis_url": "http://127.0.0.1:6379/0"}, "redis_url"),
+        ({"redis_url": "redis://127.0.0.1:6379/notadb"}, "redis_url"),
+        ({"enabled_detectors": "loitering,ais-gap"}, "ais-gap"),
+    ],
+)
+def test_wrong_values_are_refused_before_anything_connects(
+    override: dict[str, str], says: str
+) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_settings(env={}, **override)
+
+
+def test_enumerations_are_case_insensitive_and_never_fall_back() -> None:
+    s = load_settings(env={}, security_protocol="ssl", state_backend="Redis")
+    assert s.security_protocol == "SSL" and s.state_backend == "redis"
+
+
+def test_a_typo_in_the_config_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[state]\nbackend = "redsi"\n')
+    r = subprocess.run(
+        [sys.executable, "-m", "stream", "run", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "state_backend" in r.stderr and "memory, redis" in r.stderr

@@ -31,10 +31,13 @@ def _get(url: str) -> tuple[int, str]:
         return e.code, e.read().decode()
 
 
-def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path) -> None:
-    """Live mode: the partition goes quiet, its event time follows the wall clock, and the
-    vessel's gap alert opens while it is still silent. Metrics count records and alerts."""
-    trk = line("247000001", 14.5, 35.45, 90, 10, 200, dt_s=10, t0_ms=T0)  # 33 min, regular
+def test_health_metrics_and_live_timer_firing(kafka_env: KafkaEnv, tmp_path: Path) -> None:
+    """Live mode: the partition goes quiet, its event time follows the wall clock, and a
+    timer that falls due while the vessel is silent fires (a jump confirmed by the vessel
+    carrying on from the new place: kinematic_anomaly). Metrics count records and alerts."""
+    track = line("247000001", 14.5, 35.45, 90, 10, 190, dt_s=10, t0_ms=T0)  # established
+    t_jump = track[-1].ts_ms + 10_000
+    jumped = line("247000001", 14.5, 36.0, 90, 10, 3, dt_s=4, t0_ms=t_jump)  # 30 nm north
     bad = [(b"x", b"not json", T0)]
     items = [
         (
@@ -44,12 +47,12 @@ def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path
             ),
             p.ts_ms,
         )
-        for p in trk
+        for p in track + jumped
     ]
     publish_json(items + bad, kafka_env.settings)
     port = _free_port()
-    cfg = tmp_path / "seaguard.toml"  # a 12 s gap threshold, so the test need not wait 2 h
-    cfg.write_text("[detectors.ais_gap]\nmin_gap_s = 12\n")
+    cfg = tmp_path / "seaguard.toml"  # confirmed after 12 s, so the test need not wait 30 min
+    cfg.write_text("[detectors.kinematic]\nconfirm_window_s = 12\n")
     p = subprocess.Popen(
         [
             sys.executable,
@@ -69,20 +72,22 @@ def test_health_metrics_and_live_gap_opening(kafka_env: KafkaEnv, tmp_path: Path
     )
     kafka_env.procs.append(p)
     deadline = time.monotonic() + 60
-    gap = []
-    while time.monotonic() < deadline and not gap:
+    jump = []
+    while time.monotonic() < deadline and not jump:
         time.sleep(1)
-        gap = [a for a in kafka_env.alerts(timeout_s=5) if a["type"] == "ais_gap"]
-    assert gap and gap[0]["status"] == "open", (tmp_path / "svc.log").read_text()[-3000:]
+        jump = [a for a in kafka_env.alerts(timeout_s=5) if a["type"] == "kinematic_anomaly"]
+    assert jump, (tmp_path / "svc.log").read_text()[-3000:]
+    # it fired at its due time (the jump plus 12 s), after the last fix: by the idle clock
+    assert jump[0]["evidence"]["returned"] is False
     code, body = _get(f"http://127.0.0.1:{port}/healthz")
     assert code == 200 and body == "ok\n"
     code, _ = _get(f"http://127.0.0.1:{port}/readyz")
     assert code == 200
     code, metrics = _get(f"http://127.0.0.1:{port}/metrics")
     assert code == 200
-    assert f'seaguard_records_in_total{{topic="{kafka_env.settings.input_topic}"}} 201.0' in metrics
+    assert f'seaguard_records_in_total{{topic="{kafka_env.settings.input_topic}"}} 194.0' in metrics
     assert 'seaguard_records_rejected_total{reason="json_invalid"} 1.0' in metrics
-    assert 'seaguard_alerts_total{type="ais_gap"}' in metrics
+    assert 'seaguard_alerts_total{type="kinematic_anomaly"}' in metrics
     assert "seaguard_batch_seconds_bucket" in metrics and "seaguard_consumer_lag" in metrics
     p.terminate()
     assert wait_exit(p, 30) == 0

@@ -1,6 +1,7 @@
 """The same contract for every StateStore backend (memory and real Redis)."""
 
 from stream.state.base import StateStore
+from stream.state.memory import MemoryStore
 
 
 def test_kv_roundtrip(store: StateStore) -> None:
@@ -134,3 +135,32 @@ def test_memory_store_stays_bounded_under_rescheduling_and_refreshes() -> None:
     assert blob == b'{"t":1999}' and sys.getsizeof(blob) < 100
     m.advance(1_000_000 + 2000 * 60_000 + 86_400_000)
     assert len(m) == 0  # expired in event time, through the refreshed entries
+
+
+def test_reception_counts_add_up_and_are_shared(store: StateStore) -> None:
+    store.reception_add({(480_000, 1234): 3, (480_000, 1235): 1})
+    store.reception_add({(480_000, 1234): 2, (480_001, 1234): 7})
+    assert store.reception_counts([(480_000, 1234), (480_000, 9), (480_001, 1234)]) == [5, 0, 7]
+
+
+def test_buffered_reception_counts_wait_for_flush_and_roll_back(store: StateStore) -> None:
+    from stream.state.buffered import BufferedStore
+
+    b = BufferedStore(store)
+    b.reception_add({(5, 1): 4})
+    assert b.reception_counts([(5, 1)]) == [4] and store.reception_counts([(5, 1)]) == [0]
+    b.discard()  # a rolled-back batch must not count its fixes twice when retried
+    b.reception_add({(5, 1): 4})
+    b.flush()
+    assert store.reception_counts([(5, 1)]) == [4]
+
+
+def test_memory_reception_follows_event_time() -> None:
+    from stream.state.base import RECEPTION_RETENTION_H
+
+    m = MemoryStore()
+    m.reception_add({(100, 1): 9})
+    m.advance((100 + RECEPTION_RETENTION_H) * 3_600_000)
+    assert m.reception_counts([(100, 1)]) == [9]
+    m.advance((101 + RECEPTION_RETENTION_H) * 3_600_000)  # decayed: the hour is forgotten
+    assert m.reception_counts([(100, 1)]) == [0]
