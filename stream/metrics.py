@@ -20,6 +20,10 @@ __all__ = ["Metrics", "serve_http"]
 
 log = logging.getLogger(__name__)
 
+# Failures in a row of a batch after which /readyz says not ready: one or two are a broker
+# election or a Redis failover riding through; three (about 3.5 s of backoff) are an outage.
+NOT_READY_AFTER_FAILURES = 3
+
 
 class Metrics:
     def __init__(self) -> None:
@@ -56,8 +60,52 @@ class Metrics:
             registry=r,
         )
         self.assigned = Gauge("seaguard_assigned_partitions", "Partitions assigned", registry=r)
+        self.failing_batches = Gauge(
+            "seaguard_batch_consecutive_failures",
+            "Failures in a row of the batch being retried (0: the last batch committed)",
+            registry=r,
+        )
+        self.failing_seconds = Gauge(
+            "seaguard_batch_failing_seconds",
+            "How long batches have kept failing (age of the oldest uncommitted records)",
+            registry=r,
+        )
         self.last_poll = time.monotonic()
         self.ready = False
+        self.failures = 0
+        self.failing_since: float | None = None
+        self.failure_reason = ""
+
+    def batch_ok(self) -> None:
+        self.failures = 0
+        self.failing_since = None
+        self.failure_reason = ""
+        self.failing_batches.set(0)
+        self.failing_seconds.set(0)
+
+    def batch_failed(self, reason: str) -> int:
+        """Count a failed batch; returns the failures in a row."""
+        now = time.monotonic()
+        self.batch_failures.inc()
+        self.failures += 1
+        if self.failing_since is None:
+            self.failing_since = now
+        self.failure_reason = reason
+        self.failing_batches.set(self.failures)
+        self.failing_seconds.set(now - self.failing_since)
+        return self.failures
+
+    def readiness(self) -> tuple[bool, str]:
+        """Ready: joined the group, and batches are not failing again and again."""
+        if not self.ready:
+            return False, "not ready: no partitions assigned\n"
+        if self.failures >= NOT_READY_AFTER_FAILURES:
+            since = time.monotonic() - (self.failing_since or time.monotonic())
+            return False, (
+                f"not ready: {self.failures} batch failures in a row for {since:.0f}s "
+                f"({self.failure_reason[:200]})\n"
+            )
+        return True, "ready\n"
 
 
 def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
@@ -65,6 +113,8 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
     /metrics (Prometheus text). Binds to loopback unless told otherwise."""
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = 10  # an idle or half-sent request does not hold its thread for ever
+
         def do_GET(self) -> None:
             if self.path == "/metrics":
                 body = generate_latest(metrics.registry)
@@ -73,9 +123,8 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
                 ok = time.monotonic() - metrics.last_poll < 60
                 self._send(200 if ok else 503, b"ok\n" if ok else b"stalled\n")
             elif self.path == "/readyz":
-                self._send(
-                    200 if metrics.ready else 503, b"ready\n" if metrics.ready else b"not ready\n"
-                )
+                ok, why = metrics.readiness()
+                self._send(200 if ok else 503, why.encode())
             else:
                 self._send(404, b"not found\n")
 
@@ -90,6 +139,7 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
             log.debug("http: " + fmt, *args)
 
     srv = ThreadingHTTPServer((host, port), Handler)
+    srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, name="seaguard-http", daemon=True).start()
     log.info("health and metrics on http://%s:%d", host, srv.server_address[1])
     return srv

@@ -16,6 +16,7 @@ batch republishes identical alerts and consumers deduplicate by ``alert_id``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
 import threading
@@ -51,7 +52,11 @@ _TS = attrgetter("ts_ms")
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 10.0
+MAX_BACKOFF_S = 10.0  # (retries go on; /readyz says not ready while they do)
+# A dead letter keeps at most 64 KiB of the original value (an AIS record is under 1 KiB):
+# a record too large for the broker's message limit must still leave the partition. Its
+# full size and SHA-256 go into the headers so the original can be found upstream.
+DLQ_MAX_VALUE_BYTES = 64 * 1024
 
 
 @dataclass
@@ -164,17 +169,23 @@ class Service:
                 try:
                     self._commit_batch(consumer, producer, batch)
                     backoff = 0.5
+                    self.metrics.batch_ok()
                 except Exception as exc:
                     # Broker, Redis or produce errors (and anything unexpected) never commit
                     # offsets past unsent alerts or unsaved state: the batch is retried.
-                    self.metrics.batch_failures.inc()
+                    why = f"{type(exc).__name__}: {exc}"
+                    failures = self.metrics.batch_failed(why)
                     log.error(
-                        "batch failed (%s: %s); rolling back and retrying in %.1fs",
-                        type(exc).__name__,
-                        exc,
+                        "batch failed (%s); rolling back and retrying in %.1fs (failure %d)",
+                        why,
                         backoff,
+                        failures,
                     )
                     self._rollback(consumer, batch)
+                    if isinstance(exc, KafkaError):
+                        # A producer that hit a fatal error (a restarted broker: unknown
+                        # producer id, fenced) stays unusable: start a fresh one.
+                        producer = self._renew_producer(producer)
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF_S)
                     continue
@@ -191,6 +202,19 @@ class Service:
                     self.http.shutdown()
         return 0
 
+    def _renew_producer(self, producer: Any) -> Any:
+        try:
+            producer.close(1)
+        except Exception as exc:  # closing a broken client may fail in its own way
+            log.debug("closing the old producer: %s", exc)
+        try:
+            fresh = make_producer(self.settings)
+        except KafkaError as exc:
+            log.error("producer not renewed (%s); keeping the old one", exc)
+            return producer
+        log.warning("producer renewed after a broker error")
+        return fresh
+
     # -- one batch --------------------------------------------------------------------------
     def _partition(self, topic: str, partition: int) -> _Partition:
         key = (topic, partition)
@@ -205,27 +229,42 @@ class Service:
             part = self.parts[key] = _Partition(pl, nmea, pl.watermark_ms)
         return part
 
-    @staticmethod
     def _decode(
-        part: _Partition, msgs: list[Any], dlq: list[tuple[Any, Rejected]]
+        self, part: _Partition, msgs: list[Any], dlq: list[tuple[Any, Rejected]]
     ) -> list[Position | StaticData]:
-        """The records of a partition's messages, in order; rejects to ``dlq``."""
+        """The records of a partition's messages, in order; rejects to ``dlq``. A message
+        whose record lies beyond ``max_future_ms`` of the wall clock is rejected whole
+        (``ts_in_future``): one bad clock must not move event time for everyone. Nothing
+        is observed in the future, live or replayed, so the wall clock bounds both modes."""
         records: list[Position | StaticData] = []
-        if part.nmea is not None:
-            for m in msgs:
-                for item in part.nmea.feed(m.value or b"", record_ts_ms=m.timestamp):
-                    if isinstance(item, Rejected):
-                        dlq.append((m, item))
-                    else:
-                        records.append(item)
-            return records
-        for m in msgs:  # JSON: one call per message, no list per message
-            res = decode_json_record(m.value or b"")
-            if isinstance(res, Rejected):
-                dlq.append((m, res))
-            else:
-                records += res
+        limit_ms = int(time.time() * 1000) + self.settings.max_future_ms
+        for m in msgs:
+            got = self._decode_one(part, m, dlq)
+            newest_ms = max(map(_TS, got)) if got else 0
+            if newest_ms > limit_ms:
+                ahead_s = (newest_ms - limit_ms + self.settings.max_future_ms) / 1000
+                dlq.append((m, Rejected("ts_in_future", f"{ahead_s:.0f} s ahead of the clock")))
+                continue
+            records += got
         return records
+
+    @staticmethod
+    def _decode_one(
+        part: _Partition, m: Any, dlq: list[tuple[Any, Rejected]]
+    ) -> list[Position | StaticData]:
+        if part.nmea is not None:
+            out: list[Position | StaticData] = []
+            for item in part.nmea.feed(m.value or b"", record_ts_ms=m.timestamp):
+                if isinstance(item, Rejected):
+                    dlq.append((m, item))
+                else:
+                    out.append(item)
+            return out
+        res = decode_json_record(m.value or b"")
+        if isinstance(res, Rejected):
+            dlq.append((m, res))
+            return []
+        return res
 
     def _commit_batch(self, consumer: Any, producer: Any, batch: dict[Any, list[Any]]) -> None:
         s = self.settings
@@ -248,12 +287,8 @@ class Service:
         for a in alerts:
             futures.append(producer.send(s.alert_topic, key=a.vessel.encode(), value=alert_json(a)))
         for m, rej in dlq:
-            headers = [
-                ("seaguard.reason", rej.reason.encode()),
-                ("seaguard.detail", rej.detail.encode()[:512]),
-                ("seaguard.source", f"{m.topic}/{m.partition}/{m.offset}".encode()),
-            ]
-            futures.append(producer.send(s.dlq_topic, key=m.key, value=m.value, headers=headers))
+            value, headers = dead_letter(m, rej)
+            futures.append(producer.send(s.dlq_topic, key=m.key, value=value, headers=headers))
         producer.flush(30)
         for f in futures:
             f.get(timeout=30)  # raises if any send failed
@@ -333,6 +368,24 @@ class Service:
                 self.metrics.lag.labels(str(p)).set(v)
         except (KafkaError, AssertionError, ValueError):
             pass
+
+
+def dead_letter(m: Any, rej: Rejected) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The value and headers a rejected message is dead-lettered with: the original bytes,
+    cut to ``DLQ_MAX_VALUE_BYTES`` (with their size and hash) when longer."""
+    value: bytes = m.value or b""
+    headers = [
+        ("seaguard.reason", rej.reason.encode()),
+        ("seaguard.detail", rej.detail.encode()[:512]),
+        ("seaguard.source", f"{m.topic}/{m.partition}/{m.offset}".encode()),
+    ]
+    if len(value) > DLQ_MAX_VALUE_BYTES:
+        headers += [
+            ("seaguard.original_size", str(len(value)).encode()),
+            ("seaguard.original_sha256", hashlib.sha256(value).hexdigest().encode()),
+        ]
+        value = value[:DLQ_MAX_VALUE_BYTES]
+    return value, headers
 
 
 def _await_metadata(consumer: Any, topics: list[str], timeout_s: float = 15.0) -> None:

@@ -20,6 +20,17 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
 class OwnRedis:
     def __init__(self) -> None:
         self.exe = shutil.which("redis-server")
@@ -133,11 +144,20 @@ def test_unusable_alert_topic_commits_no_offsets(
     # an invalid MMSI: the very first fix raises an alert that has to be sent
     publish(kafka_env, [r for r in scenario["positions"] if r.get("mmsi") == 12345678])
     # Sends to an illegal topic name fail: every batch must roll back, none may commit.
-    p = kafka_env.start_service(tmp_path, env={"SEAGUARD_ALERT_TOPIC": "no such topic!"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "batch failed" not in kafka_env.logs[0].read_text():
+    http = _port()
+    p = kafka_env.start_service(
+        tmp_path, "--http-port", str(http), env={"SEAGUARD_ALERT_TOPIC": "no such topic!"}
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and "(failure 3)" not in kafka_env.logs[0].read_text():
         time.sleep(0.5)
-    time.sleep(3)
+    # the service says it is stuck: /readyz is not ready, with the reason, and the metrics
+    # count the failures in a row
+    code, body = _get(f"http://127.0.0.1:{http}/readyz")
+    assert code == 503 and "batch failures in a row" in body, body
+    _, metrics = _get(f"http://127.0.0.1:{http}/metrics")
+    failing = [x for x in metrics.splitlines() if x.startswith("seaguard_batch_consecutive")]
+    assert failing and float(failing[0].split()[-1]) >= 3
     p.kill()
     p.wait(10)
     assert "batch failed" in kafka_env.logs[0].read_text()
@@ -149,3 +169,50 @@ def test_unusable_alert_topic_commits_no_offsets(
     p2 = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
     assert wait_exit(p2) == 0
     assert kafka_env.alerts()
+
+
+def test_broker_restarted_empty_the_service_renews_its_clients_and_alerts_flow_again(
+    kafka_env: KafkaEnv,
+    scenario: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A broker restarted without its data (topics recreated empty) leaves a producer with
+    a dead producer id: the service renews it and publishes again, within two minutes."""
+    import dataclasses
+
+    from stream.kafka.broker import EmbeddedBroker
+    from stream.kafka.clients import create_topics
+
+    own = EmbeddedBroker().start()  # (not the session's broker: this one is restarted)
+    env = dataclasses.replace(
+        kafka_env,
+        settings=dataclasses.replace(kafka_env.settings, bootstrap_servers=own.bootstrap),
+        procs=kafka_env.procs,
+    )
+    s = env.settings
+    topics = {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1}
+    try:
+        create_topics(s, topics)
+        half = scenario["positions"][: len(scenario["positions"]) // 2]
+        publish(env, half)
+        p = env.start_service(tmp_path, env={"SEAGUARD_MAX_POLL_RECORDS": "300"})
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not env.alerts(timeout_s=2):
+            time.sleep(0.5)
+        assert env.alerts(timeout_s=5), env.logs[0].read_text()[-2000:]
+        own.stop()
+        own.start()  # same port, no data
+        create_topics(s, topics)
+        publish(env, scenario["positions"])
+        deadline = time.monotonic() + 120
+        got: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not got:
+            time.sleep(2)
+            got = env.alerts(timeout_s=5)
+        log_text = env.logs[0].read_text()
+        assert got, log_text[-3000:]
+        assert p.poll() is None  # still running
+        p.terminate()
+        assert wait_exit(p, 60) == 0
+    finally:
+        own.stop()

@@ -122,16 +122,22 @@ def test_sigterm_finishes_batch_commits_and_exits_zero(
 
 
 def test_bad_records_go_to_dead_letter_topic(kafka_env: KafkaEnv, tmp_path: Path) -> None:
+    import hashlib
+
     from stream.kafka.clients import make_producer
 
-    prod = make_producer(kafka_env.settings)
+    prod = make_producer(kafka_env.settings, max_request_size=4_000_000)
     bad = [
         b'{"mmsi": 1, "ts": 17',
         b"\x00\xff garbage",
         b'{"mmsi": 237000001, "lat": 1}',
         b'{"mmsi": 237000001, "ts": 1717236000, "lat": 95, "lon": 1}',
+        # a valid record from a clock 75 years fast: it must not move event time
+        b'{"mmsi": 237000002, "ts": 4070908800, "lat": 35.4, "lon": 14.4, "sog": 9}',
     ]
-    for v in bad:
+    # larger than the broker's default message limit: it must still leave the partition
+    huge = b'{"mmsi": 237000003, "pad": "' + b"x" * 1_200_000 + b'"}'
+    for v in [*bad, huge]:
         prod.send(kafka_env.settings.input_topic, key=b"k", value=v)
     good = {"mmsi": 123456789, "ts": 1717236000, "lat": 35.45, "lon": 14.5, "sog": 10}
     prod.send(kafka_env.settings.input_topic, key=b"123456789", value=orjson.dumps(good))
@@ -140,11 +146,24 @@ def test_bad_records_go_to_dead_letter_topic(kafka_env: KafkaEnv, tmp_path: Path
     p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
     assert wait_exit(p) == 0
     dlq = kafka_env.messages(kafka_env.settings.dlq_topic)
-    assert sorted(m.value for m in dlq) == sorted(bad)  # original bytes, untouched
+    small = [m for m in dlq if len(m.value) < 1000]
+    assert sorted(m.value for m in small) == sorted(bad)  # original bytes, untouched
     reasons = sorted(dict(m.headers)["seaguard.reason"].decode() for m in dlq)
-    assert reasons == ["json_invalid", "json_invalid", "lat_out_of_range", "missing_field:ts"]
-    for m in dlq:
+    assert reasons == [
+        "json_invalid",
+        "json_invalid",
+        "lat_out_of_range",
+        "missing_field:ts",
+        "record_too_large",
+        "ts_in_future",
+    ]
+    for m in small:
         assert set(dict(m.headers)) == {"seaguard.reason", "seaguard.detail", "seaguard.source"}
+    (cut,) = [m for m in dlq if len(m.value) >= 1000]
+    headers = dict(cut.headers)
+    assert cut.value == huge[: len(cut.value)] and len(cut.value) == 64 * 1024
+    assert headers["seaguard.original_size"] == str(len(huge)).encode()
+    assert headers["seaguard.original_sha256"] == hashlib.sha256(huge).hexdigest().encode()
     # the service kept going: the good record after the bad ones was processed
     assert [a["type"] for a in kafka_env.alerts()] == ["invalid_identity"]
 

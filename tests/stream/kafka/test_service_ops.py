@@ -89,6 +89,7 @@ def test_health_metrics_and_live_timer_firing(kafka_env: KafkaEnv, tmp_path: Pat
     assert 'seaguard_records_rejected_total{reason="json_invalid"} 1.0' in metrics
     assert 'seaguard_alerts_total{type="kinematic_anomaly"}' in metrics
     assert "seaguard_batch_seconds_bucket" in metrics and "seaguard_consumer_lag" in metrics
+    assert "seaguard_batch_consecutive_failures 0.0" in metrics
     p.terminate()
     assert wait_exit(p, 30) == 0
     assert "redis://" not in (tmp_path / "svc.log").read_text()  # the Redis URL is a secret
