@@ -14,11 +14,11 @@ fixes a vessel there would have been expected to produce:
   feed's area or into a hole. Nothing is raised: a vessel that sails out of receiver range
   is the feed's normal life, and an info event per departure would bury the watch floor.
   When it reappears, the gap is judged again on the whole hours it spanned and the straight
-  path to where it came back: a closed alert only if that path was covered after all (a
-  change of course hid a dark passage), or if it was not dark-reckoned away at all - it
-  reappeared within a quarter of the distance its speed would have carried it while the
-  water at its last position was heard (it stopped while dark: a transfer at sea). A gap
-  fully explained by a hole crossed at constant speed is not an alert.
+  path to where it came back: a closed alert only if that path was heard in every hour (a
+  change of course hid a dark passage), or if a vessel on passage (>= 5 kn) reappeared
+  within a quarter of the distance its speed would have carried it while the water at its
+  last position was heard (it stopped while dark: a transfer at sea). A gap explained by
+  a hole crossed as the vessel was sailing is not an alert.
 
 Eligibility: at least 4 fixes over 30 min in the 2 h before (GFW's "reporting regularly"),
 the last ``moving_fixes`` (3) fixes moving (>= 0.5 kn) at sea: at least 1 nm from a known
@@ -74,10 +74,14 @@ class AisGapParams:
     # covered when 2/3 of its hours are heard
     heard_min_fixes: int = 4
     block_radius_cells: int = 1
+    path_radius_cells: int = 0
     path_covered_share: float = 2 / 3
     # reappeared within a quarter of the distance its last speed would have covered: it
     # stopped (or circled) while dark, not sailed on through a hole
     stayed_share: float = 0.25
+    # ... judged only of a vessel on passage: at trawling speeds (2-5 kn) a track meanders
+    # and its displacement says little
+    stayed_min_sog_kn: float = 5.0
 
 
 def _last_fix(last: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +116,10 @@ class AisGapDetector(Detector):
         super().__init__(params)
         p = self.params
         self.reception = ReceptionParams(
-            p.heard_min_fixes, p.block_radius_cells, p.path_covered_share
+            heard_min_fixes=p.heard_min_fixes,
+            block_radius_cells=p.block_radius_cells,
+            path_radius_cells=p.path_radius_cells,
+            path_covered_share=p.path_covered_share,
         )
 
     @classmethod
@@ -323,13 +330,17 @@ class AisGapDetector(Detector):
         d = haversine_m(last["lat"], last["lon"], fix.lat, fix.lon)
         sog = last.get("sog_kn")
         expected_m = None if sog is None else sog * M_PER_NM * gap_s / 3600.0
-        stayed = expected_m is not None and d < self.params.stayed_share * expected_m
+        stayed = (
+            sog is not None
+            and sog >= self.params.stayed_min_sog_kn
+            and d < self.params.stayed_share * (expected_m or 0.0)
+        )
         was_open = bool(st.get("open"))
         reception = coverage_along(
             ctx.shared, self.reception, last, fix.ts_ms, path_end=(fix.lat, fix.lon)
         )
-        if not was_open and not (reception["path"] or (stayed and reception["at_last"])):
-            return None  # explained by a coverage hole
+        if not was_open and not (reception["path_all"] or (stayed and reception["at_last"])):
+            return None  # explained by a coverage hole crossed as it was sailing
         implied = d / gap_s * KN_PER_MPS
         who = describe_vessel(vs.vessel, vs.static, ctx.identity_feed)
         how = (

@@ -10,8 +10,9 @@ hours that lie before the asking time, whose counts are complete whatever the ba
 Resolution:
 - 0.1° cells (about 11 x 9 km here): a coastal VHF receiver's range is 20-40 nm, so a
   vessel heard in a cell is heard all over it; smaller cells would be empty for lack of
-  traffic, not of reception. A question looks at a 3 x 3 block (about 30 km), the area a
-  vessel at 15 kn crosses in an hour.
+  traffic, not of reception. Around a last position a question looks at a 3 x 3 block
+  (about 30 km, the area a vessel at 15 kn crosses in an hour); along a path, at the
+  cell of each point only.
 - one hour: a Class A ship under way reports every 2-10 s and a down-sampled feed every
   1-10 min (ITU-R M.1371, aggregator practice), so an hour of a covered, used block holds
   tens to thousands of fixes; an empty hour means no receiver or no traffic.
@@ -57,10 +58,17 @@ class ReceptionParams:
     # A block is "heard" in an hour with at least 4 fixes from it: one vessel reported at
     # least every 15 min over the hour, the slowest routine rate of down-sampled feeds.
     heard_min_fixes: int = 4
-    block_radius_cells: int = 1  # 3 x 3 cells around the point
+    block_radius_cells: int = 1  # around the last position: 3 x 3 cells
+    # along the path: the point's own cell. A 3 x 3 block reaches ~15 km beyond the water
+    # the vessel would be in and, at the edge of coverage, into water another receiver
+    # hears: a vessel sailing into a hole would look covered.
+    path_radius_cells: int = 0
     # "Covered along the path": at least two thirds of the (hour, point) samples heard - a
     # majority that one empty block (a receiver's shadow behind an island) does not break.
     path_covered_share: float = 2 / 3
+    # Dead reckoning also tries the course 45° either side: a ship's route turns at its
+    # waypoints (a channel, a cape), and an hour's run at 10-15 kn reaches the next turn.
+    turn_deg: float = 45.0
 
 
 def cell_id(lat: float, lon: float) -> int:
@@ -114,36 +122,41 @@ def coverage_along(
 ) -> dict[str, Any]:
     """How well the water around a silent vessel was heard, in the whole hours after the
     hour of its last fix (``last``: ts_ms, lat, lon, sog_kn, cog_deg) and before the hour
-    of ``until_ms``. The likely path is dead reckoning from the last fix (no path without
-    a speed and a course), or the straight line to ``path_end`` (lat, lon) when the vessel
-    has reappeared there; each hour is judged at the path's point at the hour's end.
-    Returns the evidence: per hour, fixes heard around the last position and the path;
-    ``at_last`` and ``path`` are True when heard in every hour / in
-    ``path_covered_share`` of the hours."""
+    of ``until_ms``. The likely path is dead reckoning from the last fix - on its course
+    and ``p.turn_deg`` either side, since ships follow routes that turn (no path without a
+    speed and a course) - or the straight line to ``path_end`` (lat, lon) when the vessel
+    has reappeared there; each hour is judged at the path's point at the hour's end, the
+    best-heard of the courses. Returns the evidence: per hour, fixes heard around the last
+    position and along the path; ``at_last`` and ``path`` are True when heard in every
+    hour / in ``path_covered_share`` of the hours; ``path_all`` in every hour."""
     end_h = until_ms // HOUR_MS  # (exclusive: the hour of until_ms is not complete)
     # at most the last MAX_HOURS: the store keeps no older counts (RECEPTION_RETENTION_H)
     first_h = max(last["ts_ms"] // HOUR_MS + 1, end_h - MAX_HOURS)
     hours = list(range(first_h, end_h))
-    r = p.block_radius_cells
-    around = block_cells(last["lat"], last["lon"], r)
+    around = block_cells(last["lat"], last["lon"], p.block_radius_cells)
     span_ms = max(until_ms - last["ts_ms"], 1)
+    turns = (0.0,) if path_end is not None else (0.0, -p.turn_deg, p.turn_deg)
     at_last: list[int] = []
     on_path: list[int] = []
     for h in hours:
         # where the vessel would be at the hour's end: the farthest it got in that hour, so
         # a vessel sailing out of covered water is not judged by water it already left
-        lat, lon = _path_point(last, (h + 1) * HOUR_MS, span_ms, path_end)
         at_last.append(_heard(view, h, around))
-        on_path.append(_heard(view, h, block_cells(lat, lon, r)))
+        heard = 0
+        for turn in turns:
+            lat, lon = _path_point(last, (h + 1) * HOUR_MS, span_ms, path_end, turn)
+            heard = max(heard, _heard(view, h, block_cells(lat, lon, p.path_radius_cells)))
+        on_path.append(heard)
     heard_path = sum(n >= p.heard_min_fixes for n in on_path)
     # Without a speed and course there is no likely path to ask about: not covered.
-    known_path = path_end is not None or _dead_reckonable(last)
+    known_path = bool(hours) and (path_end is not None or _dead_reckonable(last))
     return {
         "hours": len(hours),
         "fixes_heard_at_last_position": at_last,
         "fixes_heard_along_path": on_path,
         "at_last": bool(hours) and all(n >= p.heard_min_fixes for n in at_last),
-        "path": known_path and bool(hours) and heard_path >= p.path_covered_share * len(hours),
+        "path": known_path and heard_path >= p.path_covered_share * len(hours),
+        "path_all": known_path and heard_path == len(hours),
         "path_kind": "reappearance" if path_end else "dead_reckoning" if known_path else "unknown",
     }
 
@@ -153,7 +166,11 @@ def _dead_reckonable(last: dict[str, Any]) -> bool:
 
 
 def _path_point(
-    last: dict[str, Any], at_ms: int, span_ms: int, path_end: tuple[float, float] | None
+    last: dict[str, Any],
+    at_ms: int,
+    span_ms: int,
+    path_end: tuple[float, float] | None,
+    turn_deg: float = 0.0,
 ) -> tuple[float, float]:
     lat0, lon0 = last["lat"], last["lon"]
     if path_end is not None:
@@ -163,5 +180,5 @@ def _path_point(
     if sog is None or cog is None or not sog > 0:
         return lat0, lon0
     dist_m = sog * M_PER_NM * (at_ms - last["ts_ms"]) / HOUR_MS
-    lon, lat = destination(lon0, lat0, cog, dist_m)
+    lon, lat = destination(lon0, lat0, (cog + turn_deg) % 360.0, dist_m)
     return lat, lon

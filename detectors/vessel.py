@@ -69,22 +69,24 @@ def has_no_identity(static: dict[str, Any]) -> bool:
 
 
 def is_unidentified(static: dict[str, Any], identity_feed: bool = True) -> bool:
-    """No identity at all, on a feed that carries identities: a vessel that does not say
-    what it is. On a feed without static data (``identity_feed`` False: anonymised ids,
-    position-only exports) every vessel lacks one; its identity is unknown, which says
-    nothing about the vessel."""
-    return identity_feed and has_no_identity(static)
+    """No identity at all, on a feed that carries identities, from a vessel that is not a
+    Class A station: a vessel that does not say what it is. On a feed without static data
+    (``identity_feed`` False: anonymised ids, position-only exports) every vessel lacks one;
+    its identity is unknown, which says nothing about the vessel. A Class A transponder
+    (mandatory on SOLAS ships) sends its static data by itself every 6 min, so its absence
+    from the feed is a gap in the feed or a configuration fault, not a boat hiding."""
+    return identity_feed and has_no_identity(static) and static.get("ais_class") != "A"
 
 
 def is_small_craft(static: dict[str, Any], identity_feed: bool = True) -> bool:
     """Small or unidentified craft, the kind that carries people across a sea border: no
-    static data at all on a feed that carries it, or Class B / pleasure / sailing / unknown
-    type / under 24 m (ISO 8666). Identified working vessels (fishing, tugs, pilots, SAR, law
+    static data at all on a feed that carries it (``is_unidentified``), or Class B /
+    pleasure / sailing / unknown type / under 24 m (ISO 8666). Identified working vessels (fishing, tugs, pilots, SAR, law
     enforcement, 30-59) are not: a named trawler crossing a median line while fishing is
     routine. Of unknown identity (``identity_feed`` False, no static data): not small - a
     feed's anonymisation is no evidence of a small boat."""
     if has_no_identity(static):
-        return identity_feed
+        return is_unidentified(static, identity_feed)
     st = static.get("ship_type")
     if st in _LARGE_TYPES or (isinstance(st, int) and st in _WORKING_TYPES):
         return False

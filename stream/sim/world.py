@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detectors.geo import destination
+from stream.sim.coverage import Coverage
 from stream.sim.routing import sea_route
 from stream.sim.track import Reporter, Vessel, sail, stay
 from stream.timeutil import iso, parse_ts_ms
@@ -29,6 +30,22 @@ class World:
     rng: random.Random
     records: list[dict[str, Any]] = field(default_factory=list)
     truth: list[dict[str, Any]] = field(default_factory=list)
+    coverage: Coverage | None = None  # None: every report is heard
+
+    def receive(self, reports: list[dict[str, Any]]) -> None:
+        """Add the reports the receiving network hears (positions: where they were sent
+        from; static reports: from the last position sent before them, or the first)."""
+        cov = self.coverage
+        if cov is None:
+            self.records.extend(reports)
+            return
+        first = next(((r["lon"], r["lat"]) for r in reports if "lat" in r), None)
+        where = first
+        for r in reports:
+            if "lat" in r:
+                where = (r["lon"], r["lat"])
+            if where is not None and cov.hears(r["ts"], *where):
+                self.records.append(r)
 
     def emit(
         self,
@@ -40,12 +57,13 @@ class World:
     ) -> None:
         """Add the vessel's reports (and its static reports, if it has an identity);
         ``thin_to_s``: keep one report per that many seconds, as aggregated feeds do."""
+        statics: list[dict[str, Any]] = []
         if v.name or v.callsign or v.ship_type:
             # Class A type 5 every 6 min (ITU-R M.1371); sent just before the first position.
             t, end = v.states[0][0] - 1, v.states[-1][0]
             while t <= end:
                 if not any(a <= t < b for a, b in silences):
-                    self.records.append(v.static_record(t))
+                    statics.append(v.static_record(t))
                 t += static_every_s
         reports = Reporter(self.rng).reports(v, silences, dropout_prob)
         if thin_to_s:
@@ -54,7 +72,8 @@ class World:
                 if not kept or r["ts"] - kept[-1]["ts"] >= thin_to_s:
                     kept.append(r)
             reports = kept
-        self.records.extend(reports)
+        # statics first at equal times (sorted stably): a static goes before its position
+        self.receive(sorted([*statics, *reports], key=lambda r: (r["ts"], "lat" in r)))
 
     def label(
         self,
@@ -122,11 +141,11 @@ FERRY_ROUTES = [
     ("Ayvalik-Mytilene", ["ayvalik", "mytilene"], 12),  # crosses the median line, identified
     ("Bodrum-Kos", ["bodrum", "kos"], 14),
 ]
-# The Sicily channel's through-traffic (Gibraltar-Suez and Tunis-Malta): a ship each way
-# every hour, berthing at both ends, reported by a feed thinned to one fix per 2 min. It is
+# The Sicily channel's through-traffic (Gibraltar-Suez and Tunis-Malta): a ship each way every
+# half hour, berthing at both ends, reported by a feed thinned to one fix per 2 min. It is
 # what makes the channel "covered" for the reception model.
 SICILY_LANE = [(11.4, 37.0), (12.6, 36.4), (14.2, 35.8)]
-LANE_EVERY_H = 1.0
+LANE_EVERY_H = 0.5
 LANE_REPORT_S = 120.0
 CARGO_ROUTES = [
     ["tunis", "marsaxlokk"],
@@ -136,6 +155,18 @@ CARGO_ROUTES = [
     ["piraeus", "heraklion"],
     ["porto_empedocle", "tripoli"],
 ]
+
+
+def _shuttle(
+    w: World, v: Vessel, pts: list[tuple[float, float]], t: float, end: float, max_kn: float
+) -> None:
+    """A merchant ship sailing between two ports, two hours alongside at each end."""
+    while t < end:
+        t = voyage(v, t, pts, w.rng.uniform(11, max_kn))
+        t = stay(v, t, *pts[-1], hours=2.0, drift_kn=0.0, nav=5, rng=w.rng, step_s=120)
+        pts = pts[::-1]
+    clip(v, end)
+    w.emit(v, dropout_prob=0.003)
 
 
 def background(w: World, hours: float) -> None:
@@ -159,26 +190,23 @@ def background(w: World, hours: float) -> None:
     for i, stops in enumerate(CARGO_ROUTES):
         n += 1
         v = Vessel(f"2565{i:05d}", "A", f"MV SEAGUARD {i}", f"9HA{i:03d}", 70 + i % 2 * 10, 180.0)
-        pts = [PORT[p] for p in stops]
-        t = T0_S - rng.uniform(0, 6) * HOUR
-        while t < end:
-            t = voyage(v, t, pts, rng.uniform(11, 15))
-            t = stay(v, t, *pts[-1], hours=2.0, drift_kn=0.0, nav=5, rng=rng, step_s=120)
-            pts = pts[::-1]
-        clip(v, end)
-        w.emit(v, dropout_prob=0.003)
+        _shuttle(w, v, [PORT[p] for p in stops], T0_S - rng.uniform(0, 6) * HOUR, end, 15)
     lane = [PORT["tunis"], *SICILY_LANE, PORT["marsaxlokk"]]
     for i in range(int((hours + 24) / LANE_EVERY_H)):
         for leg, pts in enumerate((lane, lane[::-1])):
             n += 1
             v = Vessel(f"2566{n:05d}", "A", f"MV CHANNEL {n}", f"9HB{n:03d}", 70, 190.0)
-            t = T0_S + (i * LANE_EVERY_H - 24 + leg * 0.5) * HOUR  # (full at T0)
+            t = T0_S + (i * LANE_EVERY_H - 24 + leg * LANE_EVERY_H / 2) * HOUR  # (full at T0)
             t = voyage(v, t, pts, rng.uniform(11, 14), step_s=60)
             stay(v, t, *pts[-1], hours=1.0, drift_kn=0.0, nav=5, rng=rng, step_s=120)
             clip(v, end)
             if v.states and v.states[-1][0] > T0_S - HOUR:
                 v.states = [st for st in v.states if st[0] >= T0_S - HOUR]
                 w.emit(v, dropout_prob=0.003, thin_to_s=LANE_REPORT_S)
+    # a merchant ship whose feed carries no static data (a transponder not configured, or an
+    # aggregator dropping type 5): Class A position reports only, Malta <-> Augusta
+    pts = [PORT["marsaxlokk"], PORT["augusta"]]
+    _shuttle(w, Vessel("256700001", "A"), pts, T0_S - rng.uniform(0, 4) * HOUR, end, 14)
     for i in range(4):  # trawlers working at 3-4 kn (fishing, not loitering)
         v = Vessel(f"2470{i:05d}", "A", f"PESCA {i}", f"IT{i:04d}", 30, 22.0)
         lon, lat = w.jitter(12.3 + i * 0.4, 36.9, 0.05)
@@ -193,6 +221,10 @@ def background(w: World, hours: float) -> None:
     for i, port in enumerate(["piraeus", "valletta", "chios"]):
         v = Vessel(f"2150{i:05d}", "A", f"MOORED {i}", f"9H{i:04d}", 70, 120.0)
         stay(v, T0_S - HOUR, *PORT[port], hours + 1, drift_kn=0.05, nav=5, rng=rng, step_s=120)
+        w.emit(v)
+    for i, (lon, lat) in enumerate([(14.66, 35.87), (23.6, 37.85)]):  # Hurd's Bank, Saronic
+        v = Vessel(f"2151{i:05d}", "A", f"AT ANCHOR {i}", f"9HA{i:04d}", 80, 200.0)
+        stay(v, T0_S - HOUR, lon, lat, hours + 1, drift_kn=0.1, nav=1, rng=rng, step_s=120)
         w.emit(v)
     for i in range(3):  # identified yachts (Class B) cruising between Cycladic waters and Syros
         v = Vessel(f"2391{i:05d}", "B", f"YACHT {i}", None, 37, 14.0)
@@ -252,10 +284,10 @@ def going_dark(w: World) -> None:
 
 
 def loitering(w: World) -> None:
-    """An unidentified vessel waits five hours 30 nm off the Libyan coast."""
+    """An unidentified vessel waits five hours 25 nm off the Libyan coast."""
     v = Vessel("620990002", "A")
     t0 = T0_S + 2 * HOUR
-    spot = w.jitter(13.0, 33.6, 0.05)
+    spot = w.jitter(13.0, 33.3, 0.05)
     t_wait = voyage(v, t0, [PORT["tripoli"], spot], 9)
     t = stay(v, t_wait, *spot, hours=5, drift_kn=0.6, rng=w.rng, step_s=60)
     voyage(v, t, [v.states[-1][1:3], PORT["tripoli"]], 9)
@@ -289,10 +321,11 @@ def _meeting(
 
 
 def encounter(w: World) -> None:
-    """A trawler and a reefer meet offshore for three hours (possible transshipment)."""
+    """A trawler and a reefer meet offshore for three hours (possible transshipment),
+    30 nm south-west of Malta."""
     a = Vessel("247990003", "A", "MARIA PRIMA", "IABC3", 30, 28.0)
     b = Vessel("538990004", "A", "COLD STAR", "V7AB4", 70, 95.0)
-    spot = w.jitter(14.0, 34.8, 0.05)
+    spot = w.jitter(14.0, 35.45, 0.05)
     meet, ta, tb = _meeting(w, a, b, spot, T0_S + 3 * HOUR, "lampedusa", "marsaxlokk", 3.0, 8, 11)
     voyage(a, ta, [a.states[-1][1:3], PORT["lampedusa"]], 8)
     voyage(b, tb, [b.states[-1][1:3], PORT["marsaxlokk"]], 11)
@@ -303,18 +336,28 @@ def encounter(w: World) -> None:
         w.label("loitering", v.mmsi, meet, min(ta, tb), scenario="encounter")
 
 
+def _with_statics(v: Vessel, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reports with the vessel's static report every 6 min (ITU-R M.1371), in time order."""
+    t, end = v.states[0][0] - 1, v.states[-1][0]
+    statics = []
+    while t <= end:
+        statics.append(v.static_record(t))
+        t += 360.0
+    return sorted([*statics, *reports], key=lambda r: (r["ts"], "lat" in r))
+
+
 def spoofing(w: World) -> None:
-    """A tanker's track jumps 40 nm and back (spoofing); another reports from inland Sicily."""
+    """A tanker's track jumps 40 nm and back (spoofing); another reports from inland Sicily.
+    Both happen in covered water (Malta, Licata)."""
     v = Vessel("256990005", "A", "NOVA SPIRIT", "9HZZ5", 80, 180.0)
     t0 = T0_S + 1 * HOUR
     voyage(v, t0, [(15.9, 35.0), PORT["porto_empedocle"]], 13)
     recs = Reporter(w.rng).reports(v)
     k = len(recs) // 2
-    for r in recs[k : k + 2]:
-        r["lat"] = round(r["lat"] - 0.65, 6)  # ≈ 39 nm south (open sea), then back
-    w.records.append(v.static_record(t0 - 1))
-    w.records.extend(recs)
-    w.label("kinematic_anomaly", v.mmsi, recs[k - 1]["ts"], recs[k + 2]["ts"], scenario="spoofing")
+    for r in recs[k : k + 4]:
+        r["lat"] = round(r["lat"] - 0.65, 6)  # ≈ 39 nm south (open sea) for 2 min, then back
+    w.receive(_with_statics(v, recs))
+    w.label("kinematic_anomaly", v.mmsi, recs[k - 1]["ts"], recs[k + 4]["ts"], scenario="spoofing")
     s = Vessel("247990006", "A", "FALSE FLAG", "IFAL6", 70, 120.0)
     voyage(s, t0, [(14.0, 36.55), PORT["pozzallo"]], 10)
     recs = Reporter(w.rng).reports(s)
@@ -322,8 +365,7 @@ def spoofing(w: World) -> None:
     inland = recs[k]["ts"]
     for r in recs[k : k + 5]:
         r["lat"], r["lon"] = 37.45, 14.35  # the centre of Sicily
-    w.records.append(s.static_record(t0 - 1))
-    w.records.extend(recs)
+    w.receive(_with_statics(s, recs))
     w.label("position_on_land", s.mmsi, inland, inland + 300, scenario="spoofing")
     w.label("kinematic_anomaly", s.mmsi, recs[k - 1]["ts"], recs[k + 5]["ts"], scenario="spoofing")
 
@@ -347,23 +389,23 @@ def identity(w: World) -> None:
             else ch.static_record(t, name="SEA BREEZE", callsign="A8XY9")
         )
         t += 360
-    w.records.extend(Reporter(w.rng).reports(ch))
+    w.receive(Reporter(w.rng).reports(ch))
     w.label("identity_change", ch.mmsi, t_change - 360, t_change + 360, scenario="identity")
     a = Vessel("229990008", "A", "TWIN ONE", "9HTW8", 70, 120.0)
     b = Vessel("229990008", "A", "TWIN ONE", "9HTW8", 70, 120.0)
     ta = voyage(a, t0, [(16.5, 35.0), PORT["valletta"]], 11)
     tb = voyage(b, t0 + 20, [(23.2, 35.9), PORT["piraeus"]], 11)
     w.emit(a)
-    w.records.extend(Reporter(w.rng).reports(b))
+    w.receive(Reporter(w.rng).reports(b))
     w.label("duplicate_identity", a.mmsi, t0, min(ta, tb), scenario="identity")
 
 
 def mothership(w: World) -> None:
-    """A trawler meets an unidentified small boat offshore for 45 min; the boat then heads
-    north across the median line to Lampedusa."""
+    """A trawler meets an unidentified small boat 25 nm off Zuwara for 45 min; the boat then
+    heads north across the median line (through the coverage hole) to Lampedusa."""
     m = Vessel("645990009", "A", "AL BAHR", "5AMS9", 30, 30.0)
     boat = Vessel("0xboat-ms1", "B")
-    spot = w.jitter(12.45, 34.0, 0.03)
+    spot = w.jitter(12.3, 33.35, 0.03)
     meet, tm, tb = _meeting(w, m, boat, spot, T0_S + 4 * HOUR, "zuwara", "zuwara", 0.75, 9, 6)
     voyage(m, tm, [m.states[-1][1:3], PORT["zuwara"]], 9)
     t_end = voyage(boat, tb, [boat.states[-1][1:3], PORT["lampedusa"]], 7)
@@ -375,6 +417,28 @@ def mothership(w: World) -> None:
         w.label(typ, boat.mmsi, tb, t_end, scenario="mothership")
 
 
+def dark_sts(w: World) -> None:
+    """Two tankers on the Sicily-Malta lane switch AIS off a few miles apart, meet and lie
+    alongside for three hours in covered water, then carry on: a dark ship-to-ship
+    transfer. Each is a gap in good coverage that ends where it began."""
+    a = Vessel("636990010", "A", "NIGHT OWL", "D5NO1", 80, 180.0)
+    b = Vessel("677990011", "A", "GREY HERON", "5IGH2", 80, 150.0)
+    west = (12.95, 36.25)  # (b sails on to Tunis from there)
+    spot = w.jitter(13.9, 35.9, 0.02)
+    b_spot = destination(*spot, 45, 60)
+    ta = voyage(a, T0_S + 2 * HOUR, [west, spot], 10)
+    trip_b = voyage(Vessel("probe"), 0.0, [PORT["marsaxlokk"], b_spot], 10)
+    tb = voyage(b, ta - trip_b, [PORT["marsaxlokk"], b_spot], 10)
+    hours = w.rng.uniform(3.0, 3.5)
+    onward = {a.mmsi: [PORT["marsaxlokk"]], b.mmsi: [west, *SICILY_LANE[:1], PORT["tunis"]]}
+    for v, t_arrive, here in ((a, ta, spot), (b, tb, b_spot)):
+        t_leave = stay(v, t_arrive, *here, hours=hours, drift_kn=0.1, nav=0, rng=w.rng)
+        voyage(v, t_leave, [v.states[-1][1:3], *onward[v.mmsi]], 10)
+        off = t_arrive - 0.3 * HOUR  # about 3 nm before the meeting point
+        w.emit(v, silences=[(off, t_leave)])
+        w.label("ais_gap", v.mmsi, off - 300, t_leave + 300, scenario="dark_sts")
+
+
 SCENARIOS: dict[str, Callable[[World], None]] = {
     "aegean_crossing": aegean_crossing,
     "central_med_crossing": central_med_crossing,
@@ -384,6 +448,7 @@ SCENARIOS: dict[str, Callable[[World], None]] = {
     "spoofing": spoofing,
     "identity": identity,
     "mothership": mothership,
+    "dark_sts": dark_sts,
 }
 
 
@@ -401,7 +466,8 @@ def simulate(
     unknown = [n for n in names if n not in SCENARIOS and n != "background"]
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; known: {sorted(SCENARIOS)}")
-    w = World(random.Random(seed))
+    rng = random.Random(seed)
+    w = World(rng, coverage=Coverage(rng, T0_S, hours))
     for k, n in enumerate(names, 1):
         if n in SCENARIOS:
             SCENARIOS[n](w)

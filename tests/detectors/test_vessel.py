@@ -20,3 +20,10 @@ def test_identity_is_expected_after_two_static_cycles() -> None:
     assert not identity_expected(True, 0, 11 * MIN)
     assert identity_expected(True, 0, 12 * MIN)
     assert not identity_expected(False, 0, 600 * MIN)
+
+
+def test_a_class_a_station_without_static_data_is_not_an_unidentified_craft() -> None:
+    # its transponder sends static data by itself: missing from the feed is the feed's gap
+    assert not is_unidentified({"ais_class": "A"}, True)
+    assert not is_small_craft({"ais_class": "A"}, True)
+    assert is_unidentified({"ais_class": "B"}, True) and is_small_craft({"ais_class": "B"}, True)
