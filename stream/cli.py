@@ -32,8 +32,11 @@ def _setup_logging(level: str, fmt: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO), handlers=[handler], force=True
+    chosen = getattr(logging, level.upper(), logging.INFO)
+    logging.basicConfig(level=chosen, handlers=[handler], force=True)
+    # kafka-python reports every reconnection attempt; seaguard says what matters itself
+    logging.getLogger("kafka").setLevel(
+        logging.DEBUG if chosen <= logging.DEBUG else logging.CRITICAL
     )
 
 
@@ -69,7 +72,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from stream.settings import load_settings
     from stream.sinks import ListSink, NdjsonSink, TeeSink
 
-    settings = load_settings(args.config, zones=args.zones)
+    settings = load_settings(
+        args.config, zones=args.zones, bootstrap_servers=args.bootstrap_servers
+    )
     for p in args.inputs:
         if Path(p).is_dir() or not Path(p).is_file():
             why = "is a directory, not a file" if Path(p).is_dir() else "no such file"
@@ -267,7 +272,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
         return EXIT_OK
-    emit(read_alerts(settings, flt), args.format)
+    got = read_alerts(settings, flt)
+    if not got and args.format == "table":
+        print(f"no alerts yet on {settings.alert_topic}", file=sys.stderr)
+    emit(got, args.format)
     return EXIT_OK
 
 
@@ -394,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--to-kafka",
         action="store_true",
         help="publish the records to the input topic instead of processing them",
+    )
+    r.add_argument(
+        "--bootstrap-servers",
+        help="with --to-kafka: the Kafka address (default: settings, 127.0.0.1:9092)",
     )
     r.add_argument(
         "--speed",
@@ -572,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # never a traceback for a user; the log has it at debug level
         log.debug("internal error", exc_info=True)
+        if type(exc).__module__.startswith("kafka"):
+            print(f"seaguard: Kafka: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return EXIT_FAIL
         print(
             f"seaguard: internal error: {type(exc).__name__}: {exc} "
             "(--log-level debug shows where; please report it)",

@@ -1,6 +1,14 @@
 """One exception hierarchy for seaguard."""
 
-__all__ = ["ConfigError", "DecodeError", "InputError", "SeaguardError", "StateError", "ZoneError"]
+__all__ = [
+    "BrokerUnreachable",
+    "ConfigError",
+    "DecodeError",
+    "InputError",
+    "SeaguardError",
+    "StateError",
+    "ZoneError",
+]
 
 
 class SeaguardError(Exception):
@@ -26,6 +34,10 @@ class ConfigError(SeaguardError):
 
 class StateError(SeaguardError):
     """The state backend failed (e.g. Redis unreachable)."""
+
+
+class BrokerUnreachable(SeaguardError):
+    """No Kafka broker answers at the bootstrap addresses (exit 1, one line)."""
 
 
 class InputError(SeaguardError):

@@ -35,7 +35,7 @@ from stream.app import build_pipeline
 from stream.decode.common import Rejected
 from stream.decode.jsondec import decode_json_record
 from stream.decode.nmea import NmeaDecoder
-from stream.errors import StateError
+from stream.errors import SeaguardError, StateError
 from stream.kafka.clients import make_consumer, make_producer
 from stream.metrics import Metrics, serve_http
 from stream.models import Alert, Position, StaticData
@@ -209,7 +209,7 @@ class Service:
             log.debug("closing the old producer: %s", exc)
         try:
             fresh = make_producer(self.settings)
-        except KafkaError as exc:
+        except (KafkaError, SeaguardError) as exc:
             log.error("producer not renewed (%s); keeping the old one", exc)
             return producer
         log.warning("producer renewed after a broker error")

@@ -53,6 +53,8 @@ def assign_alerts(settings: Settings, from_beginning: bool) -> tuple[Any, list[T
         if not parts:
             time.sleep(0.1)
     tps = [TopicPartition(topic, p) for p in sorted(parts or [])]
+    if not tps:  # the topic does not exist yet: nothing has been published
+        return c, tps
     c.assign(tps)
     if from_beginning:
         c.seek_to_beginning(*tps)
@@ -64,6 +66,9 @@ def assign_alerts(settings: Settings, from_beginning: bool) -> tuple[Any, list[T
 def read_alerts(settings: Settings, flt: AlertFilter | None = None) -> list[dict[str, Any]]:
     """Snapshot: every alert on the topic now, latest status per ``alert_id``."""
     c, tps = assign_alerts(settings, from_beginning=True)
+    if not tps:
+        c.close()
+        return []
     ends = c.end_offsets(tps)
     latest: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + 120

@@ -75,12 +75,14 @@ class KafkaFeed:
             try:
                 c = make_consumer(self.settings, [], group=None)
                 self._assign(c)
+                self.state.set_broker("connected")
                 backoff = 1.0
                 while not self._stop.is_set():
                     for tp, msgs in c.poll(timeout_ms=250).items():
                         self._handle(tp, msgs)
             except Exception as e:  # broker gone: keep the page up, reconnect with backoff
                 log.warning("map feed: %s; reconnecting in %.0fs", e, backoff)
+                self.state.set_broker("unreachable", str(e)[:200])
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:

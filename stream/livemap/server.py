@@ -141,19 +141,26 @@ class MapServer:
             self._clients.discard(q)
 
     def _broadcast(self) -> None:
+        last_health = b""
         while not self._stop.wait(self.push_s):
+            health = b"event: health\ndata: " + orjson.dumps(self.state.health()) + b"\n\n"
             upd = self.state.drain()
-            if upd is None:
-                continue
-            msg = b"event: update\ndata: " + orjson.dumps(upd) + b"\n\n"
-            with self._clients_lock:
-                for q in list(self._clients):
-                    try:
-                        q.put_nowait(msg)
-                    except queue.Full:  # a stalled page: drop it, it reconnects and resyncs
-                        self._clients.discard(q)
-                        q.queue.clear()
-                        q.put_nowait(None)
+            msgs = [] if upd is None else [b"event: update\ndata: " + orjson.dumps(upd) + b"\n\n"]
+            if health != last_health:  # (the age, in whole seconds, moves on each second)
+                msgs.append(health)
+                last_health = health
+            for msg in msgs:
+                self._send_all(msg)
+
+    def _send_all(self, msg: bytes) -> None:
+        with self._clients_lock:
+            for q in list(self._clients):
+                try:
+                    q.put_nowait(msg)
+                except queue.Full:  # a stalled page: drop it, it reconnects and resyncs
+                    self._clients.discard(q)
+                    q.queue.clear()
+                    q.put_nowait(None)
 
     # -- HTTP ----------------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -8,6 +8,7 @@ becomes one update per push interval.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,26 @@ class MapState:
         self._new_alerts: list[dict[str, Any]] = []
         self.watermark_ms = 0
         self.counts = {"positions": 0, "static": 0, "alerts": 0, "rejected": 0}
+        # The feed's health, for the page's badge: the broker connection as the feed last
+        # found it, and when (wall clock) the newest position arrived.
+        self.broker = "connecting"
+        self.broker_detail = ""
+        self.newest_position_wall: float | None = None
+
+    def set_broker(self, status: str, detail: str = "") -> None:
+        with self._lock:
+            self.broker, self.broker_detail = status, detail
+
+    def health(self) -> dict[str, Any]:
+        """broker: connecting | connected | unreachable; position_age_s: seconds since the
+        newest position arrived (None: none yet)."""
+        with self._lock:
+            newest = self.newest_position_wall
+            return {
+                "broker": self.broker,
+                "detail": self.broker_detail,
+                "position_age_s": None if newest is None else int(time.time() - newest),
+            }
 
     # -- writes (the feed) -------------------------------------------------------------
     def add_records(self, records: list[Any]) -> None:
@@ -92,6 +113,7 @@ class MapState:
 
     def _add_position(self, p: Position) -> None:
         self.counts["positions"] += 1
+        self.newest_position_wall = time.time()
         pt = (p.ts_ms, p.lon, p.lat)
         v = self._vessels.get(p.vessel)
         if v is None:

@@ -102,3 +102,38 @@ def test_replay_alerts_to_a_closed_pipe(ais_dir: Path) -> None:
             timeout=300,
         )
     assert b"Traceback" not in r.stderr and b"BrokenPipe" not in r.stderr, r.stderr[-500:]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # (closed again when the block ends)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["alerts"],
+        ["run"],
+        ["replay", "--to-kafka", str(Path(__file__).parents[1] / "data" / "debs2018_layout.csv")],
+    ],
+)
+def test_an_unreachable_broker_is_one_line_and_exit_1_within_10s(argv: list[str]) -> None:
+    import time
+
+    addr = f"127.0.0.1:{_closed_port()}"
+    t0 = time.monotonic()
+    r = subprocess.run(
+        [sys.executable, "-m", "stream", *argv],
+        env={**os.environ, "SEAGUARD_BOOTSTRAP_SERVERS": addr},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1, r.stderr
+    assert time.monotonic() - t0 < 10
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert lines[-1].startswith("seaguard: no Kafka broker reachable") and addr in lines[-1]
+    assert "Traceback" not in r.stderr and "kafka.net" not in r.stderr  # no library spam

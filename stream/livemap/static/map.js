@@ -196,11 +196,26 @@ function onUpdate(d) {
   applyCounts(d);
   S.dirty = true;
 }
+const STALE_S = 120; // no position for two minutes: the feed is not live, whatever the socket says
+function showHealth(status, h) {
+  let text = "live", cls = "status live";
+  if (h.broker === "unreachable") { text = "broker unreachable"; cls = "status down"; }
+  else if (h.broker !== "connected") { text = "connecting to broker"; cls = "status down"; }
+  else if (h.position_age_s === null) { text = "no positions yet"; cls = "status stale"; }
+  else if (h.position_age_s > STALE_S) {
+    text = `stale ${Math.round(h.position_age_s / 60)} min`; cls = "status stale";
+  }
+  status.textContent = text; status.className = cls;
+  status.title = h.detail || "";
+}
 function connect() {
   const status = document.getElementById("status");
   const es = new EventSource("/events");
-  es.addEventListener("open", () => { status.textContent = "live"; status.className = "status live"; });
-  es.addEventListener("error", () => { status.textContent = "reconnecting"; status.className = "status down"; });
+  // the badge tells the truth: the page's link to the map server, the map server's link to
+  // the broker, and how old the newest position is
+  es.addEventListener("open", () => { status.textContent = "connecting"; status.className = "status down"; });
+  es.addEventListener("error", () => { status.textContent = "map server unreachable"; status.className = "status down"; });
+  es.addEventListener("health", (e) => showHealth(status, JSON.parse(e.data)));
   es.addEventListener("snapshot", (e) => onSnapshot(JSON.parse(e.data)));
   es.addEventListener("update", (e) => onUpdate(JSON.parse(e.data)));
 }

@@ -76,7 +76,7 @@ def test_events_stream_snapshot_then_pushed_update(server: MapServer) -> None:
             line = next(lines).decode().rstrip("\n")
             if line.startswith("event: "):
                 event = line[7:]
-            elif line.startswith("data: "):
+            elif line.startswith("data: ") and event != "health":
                 events.append((event, json.loads(line[6:])))
                 if len(events) == 1:  # after the snapshot, something changes
                     server.state.add_alert(
@@ -85,3 +85,31 @@ def test_events_stream_snapshot_then_pushed_update(server: MapServer) -> None:
     (k0, snap), (k1, upd) = events
     assert k0 == "snapshot" and [a["status"] for a in snap["alerts"]] == ["open"]
     assert k1 == "update" and [a["status"] for a in upd["alerts"]] == ["closed"]
+
+
+def _health_events(server: MapServer, n: int) -> list[dict[str, object]]:
+    out = []
+    with urllib.request.urlopen(server.url + "events", timeout=5) as r:
+        event = None
+        for raw in r:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: ") and event == "health":
+                out.append(json.loads(line[6:]))
+                if len(out) == n:
+                    return out
+    return out
+
+
+def test_health_says_when_the_broker_is_unreachable_and_how_old_positions_are(
+    server: MapServer,
+) -> None:
+    server.state.set_broker("unreachable", "no Kafka broker reachable (127.0.0.1:1)")
+    (h,) = _health_events(server, 1)
+    assert h["broker"] == "unreachable" and "127.0.0.1:1" in h["detail"]
+    assert h["position_age_s"] is None  # no position yet: the badge must not say "live"
+    server.state.set_broker("connected")
+    server.state.add_records([Position(vessel="1", ts_ms=1, lat=35.0, lon=14.0)])
+    (h,) = _health_events(server, 1)
+    assert h["broker"] == "connected" and h["position_age_s"] == 0
