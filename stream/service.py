@@ -153,8 +153,7 @@ class Service:
                     consumer.subscribe(topics, listener=_Rebalance(self))
                     continue
                 if not batch:
-                    if self.live:
-                        self._idle_tick(producer)
+                    self._idle_tick(producer)
                     if not self.metrics.ready:
                         idle_since = time.monotonic()  # still joining the group
                     elif (
@@ -162,6 +161,7 @@ class Service:
                         and time.monotonic() - idle_since > self.exit_when_idle_s
                     ):
                         log.info("idle for %.0fs: exiting", self.exit_when_idle_s)
+                        self._idle_tick(producer, final=True)
                         break
                     continue
                 idle_since = time.monotonic()
@@ -324,18 +324,29 @@ class Service:
         # In-memory pipeline state (watermarks, NMEA fragments) is rebuilt from Redis.
         self.parts.clear()
 
-    def _idle_tick(self, producer: Any) -> None:
-        """Live mode: idle partitions' event time follows the wall clock, so a vessel's gap
-        alert opens while it is silent even when the whole partition is quiet."""
+    def _idle_tick(self, producer: Any, final: bool = False) -> None:
+        """Nothing came in this poll. A partition quiet for ``idle_watermark_ms`` (wall
+        clock) no longer holds its event time back (Kafka Streams' max.task.idle.ms, Flink's
+        idleness): it moves to the newest event time of any partition of this instance,
+        so a vessel's timer that falls due after its own partition went quiet still fires
+        - once the input ends, at the same time as in an offline replay. Live, it also
+        follows the wall clock from its last record, so a silent vessel's gap opens while
+        it is silent even when every partition is quiet. ``final``: the input has ended
+        (the service is leaving when idle): every partition counts as quiet."""
         now = time.monotonic()
         alerts: list[Alert] = []
+        newest = [p.last_event_ms for p in self.parts.values() if p.last_event_ms is not None]
+        stream_ms = max(newest, default=None)
         for part in self.parts.values():
-            if part.last_event_ms is None:
+            if part.last_event_ms is None or stream_ms is None:
                 continue
             idle_ms = (now - part.last_record_wall) * 1000
-            if idle_ms < self.settings.idle_watermark_ms:
+            if idle_ms < self.settings.idle_watermark_ms and not final:
                 continue
-            alerts.extend(part.pipeline.advance(part.last_event_ms + int(idle_ms)))
+            target = stream_ms
+            if self.live:
+                target = max(target, part.last_event_ms + int(idle_ms))
+            alerts.extend(part.pipeline.advance(target))
         if not alerts and not self.store.pending:
             return
         try:

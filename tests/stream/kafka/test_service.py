@@ -247,3 +247,52 @@ def test_interop_with_librdkafka_client(
             got.append(orjson.loads(m.value()))
     cons.close()
     assert got and got[0]["type"] == "invalid_identity" and got[0]["mmsi"] == 12345678
+
+
+def test_a_quiet_partition_does_not_hold_back_its_vessels_timers(
+    kafka_env: KafkaEnv, tmp_path: Path
+) -> None:
+    """A vessel alone on its partition goes dark while the traffic around it, on the other
+    partitions, carries on: once the input ends, its gap opens as in an offline replay."""
+    from stream.kafka.clients import make_producer
+    from stream.models import Position
+    from tests.builders import T0, lane, line
+
+    dark = line("247000001", 14.5, 35.46, 90, 10, 60, dt_s=60)  # then silent
+    busy = [r for r in lane(14.3, 35.46, 15.6, 35.46, T0, 5) if isinstance(r, Position)]
+    rows = sorted([*dark, *busy], key=lambda r: r.ts_ms)
+
+    def value(p: Position) -> bytes:
+        return orjson.dumps(
+            {
+                "mmsi": p.mmsi,
+                "ts_ms": p.ts_ms,
+                "lat": p.lat,
+                "lon": p.lon,
+                "sog": p.sog_kn,
+                "cog": p.cog_deg,
+            }
+        )
+
+    prod = make_producer(kafka_env.settings)
+    for p in rows:  # the dark vessel alone on partition 0, the traffic on 1-3
+        part = 0 if p.vessel == "247000001" else 1 + int(p.vessel) % 3
+        prod.send(
+            kafka_env.settings.input_topic,
+            value=value(p),
+            partition=part,
+            key=p.vessel.encode(),
+            timestamp_ms=p.ts_ms,
+        )
+    prod.flush()
+    prod.close()
+    f = tmp_path / "rows.ndjson"
+    f.write_bytes(b"".join(value(p) + b"\n" for p in rows))
+    sink = ListSink()
+    replay(load_records([f]), build_pipeline(load_settings(env={})), sink)
+    offline = {a.alert_id for a in sink.alerts if a.type == "ais_gap"}
+    assert offline  # the gap opens offline: covered water, event time runs on
+    p = kafka_env.start_service(tmp_path, "--exit-when-idle", "4")
+    assert wait_exit(p) == 0, kafka_env.logs[0].read_text()[-2000:]
+    online = {a["alert_id"] for a in kafka_env.alerts() if a["type"] == "ais_gap"}
+    assert online == offline
