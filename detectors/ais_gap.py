@@ -74,7 +74,7 @@ class AisGapParams:
     # covered when 2/3 of its hours are heard
     heard_min_fixes: int = 4
     block_radius_cells: int = 1
-    path_radius_cells: int = 0
+    path_slack_deg: float = 0.02
     path_covered_share: float = 2 / 3
     # reappeared within a quarter of the distance its last speed would have covered: it
     # stopped (or circled) while dark, not sailed on through a hole
@@ -118,7 +118,7 @@ class AisGapDetector(Detector):
         self.reception = ReceptionParams(
             heard_min_fixes=p.heard_min_fixes,
             block_radius_cells=p.block_radius_cells,
-            path_radius_cells=p.path_radius_cells,
+            path_slack_deg=p.path_slack_deg,
             path_covered_share=p.path_covered_share,
         )
 

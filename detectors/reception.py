@@ -37,6 +37,7 @@ __all__ = [
     "ReceptionView",
     "block_cells",
     "cell_id",
+    "cells_near",
     "coverage_along",
     "hour_cell_counts",
 ]
@@ -59,10 +60,11 @@ class ReceptionParams:
     # least every 15 min over the hour, the slowest routine rate of down-sampled feeds.
     heard_min_fixes: int = 4
     block_radius_cells: int = 1  # around the last position: 3 x 3 cells
-    # along the path: the point's own cell. A 3 x 3 block reaches ~15 km beyond the water
-    # the vessel would be in and, at the edge of coverage, into water another receiver
+    # along the path: the cells within 2 km of the point (a ship keeps to its lane within a
+    # mile, and a cell boundary must not decide). A 3 x 3 block would reach ~15 km beyond
+    # the water the vessel is in and, at the edge of coverage, into water another receiver
     # hears: a vessel sailing into a hole would look covered.
-    path_radius_cells: int = 0
+    path_slack_deg: float = 0.02
     # "Covered along the path": at least two thirds of the (hour, point) samples heard - a
     # majority that one empty block (a receiver's shadow behind an island) does not break.
     path_covered_share: float = 2 / 3
@@ -86,6 +88,17 @@ def block_cells(lat: float, lon: float, radius: int) -> list[int]:
         for dr in range(-radius, radius + 1)
         for dc in range(-radius, radius + 1)
     ]
+
+
+def cells_near(lat: float, lon: float, slack_deg: float) -> list[int]:
+    """The cells a square of ``slack_deg`` around the point touches (one to four)."""
+    return sorted(
+        {
+            cell_id(lat + dy, lon + dx)
+            for dy in (-slack_deg, slack_deg)
+            for dx in (-slack_deg, slack_deg)
+        }
+    )
 
 
 def hour_cell_counts(
@@ -145,7 +158,7 @@ def coverage_along(
         heard = 0
         for turn in turns:
             lat, lon = _path_point(last, (h + 1) * HOUR_MS, span_ms, path_end, turn)
-            heard = max(heard, _heard(view, h, block_cells(lat, lon, p.path_radius_cells)))
+            heard = max(heard, _heard(view, h, cells_near(lat, lon, p.path_slack_deg)))
         on_path.append(heard)
     heard_path = sum(n >= p.heard_min_fixes for n in on_path)
     # Without a speed and course there is no likely path to ask about: not covered.

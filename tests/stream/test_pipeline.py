@@ -46,7 +46,9 @@ def test_derived_speed_when_feed_has_none(pipeline: Pipeline) -> None:
             seen.append(fix)
             return []
 
-    pipeline.detectors = [Spy()]
+    from stream.pipeline import Pipeline
+
+    pipeline = Pipeline([Spy()], pipeline.zones, pipeline.store)
     trk = [p._replace(sog_kn=None, cog_deg=None) for p in line("247000001", 14.5, 35.45, 90, 12, 5)]
     pipeline.process(trk)
     assert seen[0].sog_kn is None
@@ -65,7 +67,7 @@ def test_same_results_on_memory_and_redis(redis_store: StateStore) -> None:
     gap = line("247000003", 14.0, 35.0, 90, 10, 60) + line(
         "247000003", 14.3, 35.0, 90, 10, 5, t0_ms=T0 + 5 * 3600_000
     )
-    busy = lane(13.8, 35.01, 15.0, 35.01, T0, 6, every_min=60)  # the gap is judged dark
+    busy = lane(13.8, 35.01, 15.0, 35.01, T0, 6)  # the gap is judged dark
     recs = sorted(a + b + gap + busy, key=lambda r: r.ts_ms)  # type: ignore[operator]
     results = []
     for store in (MemoryStore(), redis_store):
