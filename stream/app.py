@@ -40,7 +40,7 @@ def build_pipeline(
     scope: str = "p0",
     keep_states: bool = False,
 ) -> Pipeline:
-    enabled = [n for n in settings.enabled_detectors if n in DETECTORS] or sorted(DETECTORS)
+    enabled = list(settings.enabled_detectors) or list(DETECTORS)  # (names validated)
     detectors = build_detectors(enabled, settings.detector_params)
     zones = load_zoneset(settings.zones)
     pipeline = Pipeline(

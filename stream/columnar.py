@@ -550,7 +550,8 @@ def run_columnar(
             mmsi_upto,
             cls_from,
         )
-        pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
+        if pl.keep_states:  # (replay's vessel count; the service keeps no such set)
+            pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
     pl.stats["positions"] += n
     return alerts
 

@@ -54,7 +54,7 @@ class Pipeline:
         fast: bool = True,
         keep_states: bool = False,
     ) -> None:
-        self.detectors = list(detectors)
+        self.detectors = tuple(detectors)  # fixed for the pipeline's life: see ``waking``
         self.zones = zones
         self.store = store
         self.scope = scope
@@ -62,6 +62,8 @@ class Pipeline:
         self.ctx = Context(zones=zones, shared=store)
         self.watermark_ms: int | None = None
         self.stats: Counter[str] = Counter()
+        # Replay's summary counts vessels; a long-running service (keep_states False) must
+        # not remember every vessel it ever saw.
         self.vessels_seen: set[str] = set()
         # fast: the columnar path (stream/columnar.py); False: the reference path, one fix
         # at a time through every detector. Same alerts either way (tested).
@@ -236,7 +238,8 @@ class Pipeline:
         k = 0  # index into the used positions
         used = set(pos_idx)
         self.stats["positions"] += n
-        self.vessels_seen.update(recs[i].vessel for i in pos_idx)
+        if self.keep_states:
+            self.vessels_seen.update(recs[i].vessel for i in pos_idx)
         on_fix = [d.on_fix for d in self.detectors]
         for i, r in enumerate(recs):
             vs = states[r.vessel]

@@ -128,3 +128,38 @@ def test_a_typo_in_the_config_file_is_exit_2_with_one_line(tmp_path: Path) -> No
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "state_backend" in r.stderr and "memory, redis" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "says"),
+    [
+        ('[detectors.ais_gap]\nmin_gap_s = "two hours"\n', "min_gap_s"),
+        ("[detectors.loitering]\nmax_speed_kn = true\n", "max_speed_kn"),
+    ],
+)
+def test_detector_parameters_are_typed(tmp_path: Path, table: str, says: str) -> None:
+    from stream.app import build_pipeline
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(table)
+    with pytest.raises(ConfigError, match=says):
+        build_pipeline(load_settings(cfg, env={}))
+
+
+def test_detector_parameters_must_serialise_with_every_alert() -> None:
+    import dataclasses
+
+    from detectors.registry import DETECTORS, _check_json
+
+    cls = DETECTORS["ais_gap"]
+    bad = dataclasses.replace(cls.default_params(), min_gap_s=frozenset({1}))
+    with pytest.raises(ConfigError, match="JSON"):
+        _check_json(cls(bad))
+
+
+def test_every_registered_detector_runs_by_default_in_registry_order() -> None:
+    from detectors.registry import DETECTORS
+    from stream.app import build_pipeline
+
+    pl = build_pipeline(load_settings(env={}))
+    assert [d.name for d in pl.detectors] == list(DETECTORS)
