@@ -252,9 +252,13 @@ def _evaluate_noise(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from stream.demo import run_demo
+    from stream.settings import load_settings
 
     return run_demo(
-        seed=args.seed, scenario=args.scenario, hours=args.hours, redis_url=args.redis_url
+        seed=args.seed,
+        scenario=args.scenario,
+        hours=args.hours,
+        redis_url=load_settings(args.config).redis_url.get() if args.redis else None,
     )
 
 
@@ -325,7 +329,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         bootstrap_servers=args.bootstrap_servers,
         group_id=args.group,
         state_backend=args.state,
-        redis_url=args.redis_url,
         http_port=args.http_port,
         http_host=args.http_host,
         zones=args.zones,
@@ -480,7 +483,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--scenario", default="all")
     d.add_argument("--hours", type=float, default=36.0)
-    d.add_argument("--redis-url", help="keep state in this Redis instead of memory")
+    d.add_argument(
+        "--redis",
+        action="store_true",
+        help="keep state in Redis (SEAGUARD_REDIS_URL or the settings' redis_url: secrets "
+        "never travel on the command line) instead of memory",
+    )
+    d.add_argument("--config", help="settings TOML file (with --redis)")
     d.set_defaults(func=cmd_demo)
 
     al = sub.add_parser(
@@ -541,7 +550,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--bootstrap-servers", help="Kafka bootstrap servers (host:port,...)")
     run.add_argument("--group", help="consumer group id (default seaguard)")
     run.add_argument("--state", choices=("memory", "redis"), help="state backend")
-    run.add_argument("--redis-url", help=argparse.SUPPRESS)  # may hold a password
     run.add_argument("--input-topic")
     run.add_argument("--alert-topic")
     run.add_argument("--zones", help="zone GeoJSON file or folder")

@@ -163,3 +163,19 @@ def test_every_registered_detector_runs_by_default_in_registry_order() -> None:
 
     pl = build_pipeline(load_settings(env={}))
     assert [d.name for d in pl.detectors] == list(DETECTORS)
+
+
+@pytest.mark.parametrize("command", ["run", "demo"])
+def test_no_command_takes_a_secret_as_a_flag(command: str) -> None:
+    """Flags show in ps: the Redis URL (it may hold a password) comes from the environment
+    or a settings file only."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "stream", command, "--redis-url", "redis://:pw@h:6379/0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "unrecognized arguments: --redis-url" in r.stderr
