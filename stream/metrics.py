@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -108,6 +109,32 @@ class Metrics:
         return True, "ready\n"
 
 
+MAX_HTTP_CONNECTIONS = 32  # probes and a scraper or two; more is a misbehaving client
+
+
+class _BoundedHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_HTTP_CONNECTIONS at once: the rest are closed
+    at once instead of each holding a thread (idle ones time out after Handler.timeout)."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._slots = threading.BoundedSemaphore(MAX_HTTP_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
 def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
     """/healthz (alive: the poll loop ran in the last 60 s), /readyz (joined the group),
     /metrics (Prometheus text). Binds to loopback unless told otherwise."""
@@ -138,8 +165,7 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, fmt: str, *args: object) -> None:
             log.debug("http: " + fmt, *args)
 
-    srv = ThreadingHTTPServer((host, port), Handler)
-    srv.daemon_threads = True
+    srv = _BoundedHTTPServer((host, port), Handler)
     threading.Thread(target=srv.serve_forever, name="seaguard-http", daemon=True).start()
     log.info("health and metrics on http://%s:%d", host, srv.server_address[1])
     return srv
