@@ -5,18 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 
 from stream.metrics import MAX_HTTP_CONNECTIONS, Metrics, serve_http
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+from tests.http import http_get
 
 
 def test_readiness_follows_the_group_and_failing_batches() -> None:
@@ -24,15 +15,15 @@ def test_readiness_follows_the_group_and_failing_batches() -> None:
     srv = serve_http(m, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{srv.server_address[1]}/readyz"
     try:
-        assert _get(url)[0] == 503  # no partitions yet
+        assert http_get(url)[0] == 503  # no partitions yet
         m.ready = True
-        assert _get(url) == (200, "ready\n")
+        assert http_get(url) == (200, "ready\n")
         for _ in range(3):
             m.batch_failed("KafkaError: broker gone")
-        code, body = _get(url)
+        code, body = http_get(url)
         assert code == 503 and "3 batch failures in a row" in body and "broker gone" in body
         m.batch_ok()
-        assert _get(url)[0] == 200
+        assert http_get(url)[0] == 200
     finally:
         srv.shutdown()
 
@@ -52,5 +43,5 @@ def test_idle_connections_cannot_pile_up_threads() -> None:
         for s in socks:
             s.close()
     time.sleep(0.5)
-    assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200  # still serving
+    assert http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200  # still serving
     srv.shutdown()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fixtures_kafka import KafkaEnv, wait_exit
+from tests.http import http_get
 from tests.stream.kafka.test_service import publish, scenario  # noqa: F401 - fixture
 
 
@@ -18,17 +19,6 @@ def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 class OwnRedis:
@@ -153,9 +143,9 @@ def test_unusable_alert_topic_commits_no_offsets(
         time.sleep(0.5)
     # the service says it is stuck: /readyz is not ready, with the reason, and the metrics
     # count the failures in a row
-    code, body = _get(f"http://127.0.0.1:{http}/readyz")
+    code, body = http_get(f"http://127.0.0.1:{http}/readyz")
     assert code == 503 and "batch failures in a row" in body, body
-    _, metrics = _get(f"http://127.0.0.1:{http}/metrics")
+    _, metrics = http_get(f"http://127.0.0.1:{http}/metrics")
     failing = [x for x in metrics.splitlines() if x.startswith("seaguard_batch_consecutive")]
     assert failing and float(failing[0].split()[-1]) >= 3
     p.kill()

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import orjson
@@ -15,20 +14,13 @@ import orjson
 from stream.kafka.publish import publish_json
 from tests.builders import T0, line
 from tests.fixtures_kafka import KafkaEnv, wait_exit
+from tests.http import http_get
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def test_health_metrics_and_live_timer_firing(kafka_env: KafkaEnv, tmp_path: Path) -> None:
@@ -79,11 +71,11 @@ def test_health_metrics_and_live_timer_firing(kafka_env: KafkaEnv, tmp_path: Pat
     assert jump, (tmp_path / "svc.log").read_text()[-3000:]
     # it fired at its due time (the jump plus 12 s), after the last fix: by the idle clock
     assert jump[0]["evidence"]["returned"] is False
-    code, body = _get(f"http://127.0.0.1:{port}/healthz")
+    code, body = http_get(f"http://127.0.0.1:{port}/healthz")
     assert code == 200 and body == "ok\n"
-    code, _ = _get(f"http://127.0.0.1:{port}/readyz")
+    code, _ = http_get(f"http://127.0.0.1:{port}/readyz")
     assert code == 200
-    code, metrics = _get(f"http://127.0.0.1:{port}/metrics")
+    code, metrics = http_get(f"http://127.0.0.1:{port}/metrics")
     assert code == 200
     assert f'seaguard_records_in_total{{topic="{kafka_env.settings.input_topic}"}} 194.0' in metrics
     assert 'seaguard_records_rejected_total{reason="json_invalid"} 1.0' in metrics
