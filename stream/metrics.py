@@ -61,6 +61,11 @@ class Metrics:
             registry=r,
         )
         self.assigned = Gauge("seaguard_assigned_partitions", "Partitions assigned", registry=r)
+        self.state_lost = Counter(
+            "seaguard_state_lost_total",
+            "Times the shared state was found gone (Redis restarted without persistence)",
+            registry=r,
+        )
         self.failing_batches = Gauge(
             "seaguard_batch_consecutive_failures",
             "Failures in a row of the batch being retried (0: the last batch committed)",

@@ -44,6 +44,7 @@ from stream.settings import Settings
 from stream.sinks import alert_json
 from stream.state.base import StateStore
 from stream.state.buffered import BufferedStore
+from stream.state.epoch import StateEpoch
 from stream.zoneload import load_zoneset
 
 __all__ = ["Service"]
@@ -107,6 +108,8 @@ class Service:
         self.empty_assignment = False
         self._stop = threading.Event()
         self.http: Any = None
+        # the shared store's epoch: only a shared (Redis) store can vanish under us
+        self.epoch = StateEpoch(self.backend) if settings.state_backend == "redis" else None
 
     # -- lifecycle --------------------------------------------------------------------------
     def stop(self, *_: Any) -> None:
@@ -126,6 +129,8 @@ class Service:
         t0 = time.perf_counter()
         n_zones = len(load_zoneset(s.zones).prepare())
         log.info("zones ready: %d zones indexed in %.2fs", n_zones, time.perf_counter() - t0)
+        if self.epoch is not None:
+            self.epoch.claim()
         consumer = make_consumer(s, [])
         _await_metadata(consumer, topics)
         consumer.subscribe(topics, listener=_Rebalance(self))
@@ -293,6 +298,7 @@ class Service:
         for f in futures:
             f.get(timeout=30)  # raises if any send failed
         # 3. persist state (and per-partition watermarks) in one pipeline
+        self._check_epoch()
         for (topic, p), part in self.parts.items():
             if part.pipeline.watermark_ms is not None:
                 self.store.set(f"sg:{{t:{topic}:{p}}}:wm", str(part.pipeline.watermark_ms).encode())
@@ -313,6 +319,15 @@ class Service:
                 s.dlq_topic,
                 ", ".join(sorted({r.reason for _, r in dlq})),
             )
+
+    def _check_epoch(self) -> None:
+        if self.epoch is None or self.epoch.intact():
+            return
+        self.metrics.state_lost.inc()
+        log.error(
+            "state lost: the Redis state epoch is gone (restarted without persistence?); "
+            "carrying on with empty state - see docs/operations.md"
+        )
 
     def _rollback(self, consumer: Any, batch: dict[Any, list[Any]]) -> None:
         self.store.discard()

@@ -206,3 +206,42 @@ def test_broker_restarted_empty_the_service_renews_its_clients_and_alerts_flow_a
         assert wait_exit(p, 60) == 0
     finally:
         own.stop()
+
+
+def test_redis_emptied_under_the_service_is_detected_and_reported(
+    kafka_env: KafkaEnv,
+    scenario: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Redis restarted without persistence: every vessel's state is gone. The service says
+    so once (log and seaguard_state_lost_total) and carries on with empty state."""
+    import redis
+
+    r = OwnRedis()
+    r.start()
+    kafka_env.redis_url = f"redis://127.0.0.1:{r.port}/0"
+    positions = scenario["positions"]
+    try:
+        publish(kafka_env, positions[: len(positions) // 2])
+        http = _port()
+        p = kafka_env.start_service(
+            tmp_path, "--http-port", str(http), env={"SEAGUARD_MAX_POLL_RECORDS": "300"}
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not kafka_env.alerts(timeout_s=2):
+            time.sleep(0.5)
+        assert "state lost" not in kafka_env.logs[0].read_text()
+        redis.Redis(port=r.port).flushall()  # as a restart without AOF or RDB leaves it
+        publish(kafka_env, positions[len(positions) // 2 :])
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "state lost" not in kafka_env.logs[0].read_text():
+            time.sleep(0.5)
+        assert "state lost: the Redis state epoch is gone" in kafka_env.logs[0].read_text()
+        _, metrics = http_get(f"http://127.0.0.1:{http}/metrics")
+        assert "seaguard_state_lost_total 1.0" in metrics
+        assert p.poll() is None  # still running
+        p.terminate()
+        assert wait_exit(p, 30) == 0
+    finally:
+        r.stop()
+        shutil.rmtree(r.dir, ignore_errors=True)
