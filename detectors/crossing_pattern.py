@@ -2,8 +2,10 @@
 events (zone exit/entry, boundary crossing) within a time window.
 
 Rules live in ``config/rules/crossing_patterns.toml`` (two built in: Aegean, Central Med).
-Severity is ``high``; ``critical`` for small or unidentified craft or when the crossing
-happens at night (sun below -6°), when boats are hardest to see and most at risk.
+Severity is ``critical`` for a small or unidentified craft (people may be at sea in it: a
+call to act), ``high`` for any other vessel, including one of unknown identity on a feed
+without static data (docs/severity.md). Night (sun below -6°) is in the evidence, not the
+level: a ferry's night crossing is as routine as its day one.
 """
 
 from __future__ import annotations

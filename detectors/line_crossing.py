@@ -1,8 +1,10 @@
 """Boundary-line crossings [line_crossing]: a track segment crosses a ``boundary`` line.
 
 By default only small or unidentified craft alert (ferries between Lesvos and Ayvalik or
-cargo ships transiting the Aegean cross the median line daily); ``all_vessels`` turns it on
-for everyone at ``info`` severity for large identified ships.
+cargo ships transiting the Aegean cross the median line daily): ``high`` for an
+unidentified craft, ``medium`` for a small one that says what it is. A vessel of unknown
+identity (a feed without static data) or one heard for less than two static-report cycles
+is not yet either. ``all_vessels`` turns it on for everyone, at ``info`` for the rest.
 """
 
 from __future__ import annotations
