@@ -163,20 +163,7 @@ class AisGapDetector(Detector):
     def quiet_spans(self, b: FixBatch, vessels: I64, lo: I64, hi: I64) -> None:
         if not vessels.size:
             return
-        order = b.vessel_rows
-        port = b.in_kinds(PORT_KINDS, outer=True)
-        tails: list[list[bool]] = [[] for _ in range(vessels.size)]
-        last_shore: list[float] = []
-        for back in range(self.params.moving_fixes, 0, -1):  # oldest of the tail first
-            at = hi - back
-            has = at >= lo
-            rows = order[np.where(has, at, hi - 1)]
-            shore = b.shore.at(rows)
-            flags = self._moving_at_sea_many(b.sog[rows], shore, port[rows])
-            for k in np.flatnonzero(has).tolist():
-                tails[k].append(bool(flags[k]))
-            if back == 1:
-                last_shore = shore.tolist()
+        tails, last_shore = self._tails(b, lo, hi)
         name, ts = self.name, b.ts_by_vessel
         dets = map(b.dets.__getitem__, vessels.tolist())
         self._book(
@@ -188,6 +175,35 @@ class AisGapDetector(Detector):
                 strict=True,
             )
         )
+
+    def _tails(self, b: FixBatch, lo: I64, hi: I64) -> tuple[list[list[bool]], list[float]]:
+        """Per vessel span ``[lo, hi)`` of ``b.vessel_rows``: the moving-at-sea flags of its
+        last ``moving_fixes`` rows, oldest first - cut after the newest row that is not
+        (older rows cannot change the run) - and its last row's distance to shore. Shore
+        distances are asked only of rows that pass the cheap tests (speed, port)."""
+        p, order = self.params, b.vessel_rows
+        port = b.in_kinds(PORT_KINDS, outer=True)
+        newest_first: list[list[bool]] = [[] for _ in range(lo.size)]
+        in_run = np.ones(lo.size, dtype=bool)
+        last_shore = np.full(lo.size, np.nan)
+        for back in range(1, p.moving_fixes + 1):
+            idx = np.flatnonzero(in_run & (hi - back >= lo))
+            if not idx.size:
+                break
+            rows = order[hi[idx] - back]
+            with np.errstate(invalid="ignore"):  # NaN speed: unknown, not excluded
+                cheap = ~(b.sog[rows] < p.min_sog_kn) & ~port[rows]
+            shore = np.full(idx.size, np.nan)
+            ask = slice(None) if back == 1 else cheap  # (the last row's distance is kept)
+            shore[ask] = b.shore.at(rows[ask])
+            if back == 1:
+                last_shore = shore
+            with np.errstate(invalid="ignore"):
+                flags = cheap & (shore >= p.min_shore_m)
+            for k, moving in zip(idx.tolist(), flags.tolist(), strict=True):
+                newest_first[k].append(moving)
+            in_run[idx[~flags]] = False
+        return [t[::-1] for t in newest_first], last_shore.tolist()
 
     def on_fix(self, fix: Fix, vs: VesselState, ctx: Context) -> list[Alert]:
         p = self.params
