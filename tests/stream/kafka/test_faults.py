@@ -10,9 +10,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fixtures_kafka import KafkaEnv, wait_exit
 from tests.http import http_get
 from tests.stream.kafka.test_service import publish, scenario  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.kafka, pytest.mark.faults]
 
 
 def _port() -> int:

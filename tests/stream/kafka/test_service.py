@@ -18,6 +18,8 @@ from stream.sim import simulate
 from stream.sinks import ListSink
 from tests.fixtures_kafka import KafkaEnv, wait_exit
 
+pytestmark = pytest.mark.kafka
+
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:

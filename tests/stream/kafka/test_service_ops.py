@@ -10,11 +10,14 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
 from stream.kafka.publish import publish_json
 from tests.builders import T0, line
 from tests.fixtures_kafka import KafkaEnv, wait_exit
 from tests.http import http_get
+
+pytestmark = pytest.mark.kafka
 
 
 def _free_port() -> int:

@@ -7,10 +7,13 @@ import subprocess
 import sys
 
 import orjson
+import pytest
 
 from stream.kafka.clients import make_producer
 from tests.builders import T0, heartbeat, lane, line, run
 from tests.fixtures_kafka import KafkaEnv
+
+pytestmark = pytest.mark.kafka
 
 
 def test_alerts_command_dedups_filters_and_formats(kafka_env: KafkaEnv) -> None:
