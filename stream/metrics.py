@@ -17,6 +17,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from stream.errors import ConfigError
+
 __all__ = ["Metrics", "serve_http"]
 
 log = logging.getLogger(__name__)
@@ -170,7 +172,13 @@ def serve_http(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, fmt: str, *args: object) -> None:
             log.debug("http: " + fmt, *args)
 
-    srv = _BoundedHTTPServer((host, port), Handler)
+    try:
+        srv = _BoundedHTTPServer((host, port), Handler)
+    except OSError as exc:  # a busy port is the operator's to change, not a crash
+        raise ConfigError(
+            f"cannot serve health and metrics on {host}:{port}: {exc.strerror or exc} "
+            "(set --http-port or SEAGUARD_HTTP_PORT; 0 picks a free port)"
+        ) from None
     threading.Thread(target=srv.serve_forever, name="seaguard-http", daemon=True).start()
     log.info("health and metrics on http://%s:%d", host, srv.server_address[1])
     return srv

@@ -4,39 +4,24 @@ Tansu (see the notes: session_timeout_ms=6000, heartbeat 2000, manual commits)."
 from __future__ import annotations
 
 import logging
-import socket
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from stream.errors import BrokerUnreachable
+from stream.kafka.probe import probe_broker
 from stream.settings import Settings
 
 __all__ = ["check_reachable", "create_topics", "make_consumer", "make_producer"]
 
 log = logging.getLogger(__name__)
 
-PROBE_TIMEOUT_S = 3.0  # per address: a broker on a LAN answers a TCP connect in milliseconds
-
 
 def check_reachable(settings: Settings) -> None:
-    """Fail fast, before kafka-python spends 30 s retrying: at least one bootstrap address
-    accepts a TCP connection, else BrokerUnreachable naming each address and why."""
-    tried = []
-    for addr in settings.bootstrap_servers.split(","):
-        host, _, port = addr.strip().rpartition(":")
-        try:
-            with socket.create_connection((host.strip("[]"), int(port)), PROBE_TIMEOUT_S):
-                return
-        except (OSError, ValueError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            tried.append(f"{addr.strip()}: {why or type(exc).__name__}")
-    raise BrokerUnreachable(
-        f"no Kafka broker reachable ({'; '.join(tried)}); "
-        "check --bootstrap-servers or SEAGUARD_BOOTSTRAP_SERVERS"
-    )
+    """Fail fast, before kafka-python spends 30 s retrying: some bootstrap address answers
+    as a Kafka broker (stream/kafka/probe.py), else BrokerUnreachable naming each address."""
+    probe_broker(settings.bootstrap_servers, settings.security_protocol, settings.sasl_mechanism)
 
 
 def make_consumer(

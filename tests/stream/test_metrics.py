@@ -45,3 +45,14 @@ def test_idle_connections_cannot_pile_up_threads() -> None:
     time.sleep(0.5)
     assert http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200  # still serving
     srv.shutdown()
+
+
+def test_a_busy_port_is_a_configuration_error_naming_it() -> None:
+    import pytest
+
+    from stream.errors import ConfigError
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"127.0.0.1:{port}: .*--http-port"):
+            serve_http(Metrics(), "127.0.0.1", port)
