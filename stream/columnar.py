@@ -467,7 +467,12 @@ def run_columnar(
     zout_h = b.zone_ids_of(hot_idx, outer=True)
     events: list[tuple[int, int, Any]] = [(rec_of[u], 0, k) for k, u in enumerate(hot_l)]
     if len(p_all) < len(recs):
-        events += [(i, 1, recs[i]) for i in np.flatnonzero(~is_pos).tolist()]
+        statics = np.flatnonzero(~is_pos).tolist()
+        fixes_at = set(zip(vc.tolist(), ts.tolist(), strict=True))
+        news = _changed_statics(recs, statics, states, fixes_at, codes)
+        pl.stats["static_reports"] += len(statics) - len(news)
+        pl.stats["static_unchanged"] += len(statics) - len(news)
+        events += [(i, 1, recs[i]) for i in news]
     events.sort(key=lambda e: e[0])
     alerts: list[Alert] = []
     ctx = pl.ctx
@@ -554,6 +559,38 @@ def run_columnar(
             pl.vessels_seen.update([st_list[c].vessel for c in vs_sorted[starts].tolist()])
     pl.stats["positions"] += n
     return alerts
+
+
+def _changed_statics(
+    recs: Sequence[Position | StaticData],
+    statics: list[int],
+    states: dict[str, VesselState],
+    fixes_at: set[tuple[int, int]],
+    codes: dict[str, int],
+) -> list[int]:
+    """The identity reports (indices into ``recs``) that the detectors must see: all but
+    those that repeat the vessel's identity as it stands and come with a fix of the vessel
+    at the same time in this batch (a CSV row that is both). Such a report changes no
+    state and raises nothing; a timer it would have let fire fires before that fix
+    instead, at its own due time. Feeds that repeat identity on every row (MarineCadastre,
+    flat JSON) then pay for identity per change, not per row."""
+    current: dict[str, dict[str, Any]] = {}
+    out = []
+    for i in statics:
+        r: StaticData = recs[i]  # type: ignore[assignment]
+        static = current.get(r.vessel)
+        if static is None:
+            static = current[r.vessel] = dict(states[r.vessel].static)
+        new = r.fields()
+        same = all(static.get(k) == v for k, v in new.items())
+        if same and (r.mmsi is None or static.get("mmsi") == r.mmsi):
+            if (codes[r.vessel], r.ts_ms) in fixes_at:
+                continue
+        static.update(new)
+        if r.mmsi is not None:
+            static["mmsi"] = r.mmsi
+        out.append(i)
+    return out
 
 
 def _fold_rest(

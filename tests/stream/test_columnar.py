@@ -276,3 +276,38 @@ def test_moves_into_and_out_of_a_hysteresis_band(batch: int) -> None:
 
 def _at(vessel: str, ts_ms: int, lon: float, lat: float) -> Position:
     return Position(vessel, ts_ms, lat, lon, mmsi=int(vessel), sog_kn=10.0, cog_deg=270.0)
+
+
+@pytest.mark.parametrize("batch", [5, 40, 5000])
+def test_identity_repeated_on_every_row_reaches_the_detectors_only_when_it_changes(
+    batch: int,
+) -> None:
+    """A feed that repeats identity on every row (MarineCadastre, flat JSON): the repeats
+    change nothing, so the columnar path passes on only the changes - with the same alerts
+    and state as the reference path, which sees them all (a name and call sign changed
+    mid-voyage among them)."""
+    from tests.builders import T0, line, static
+
+    recs: list = []
+    for k, v in enumerate(("247990051", "247990052")):
+        for i, p in enumerate(line(v, 14.0, 34.5 + k * 0.2, 90, 10, 30, t0_ms=T0 + k * 7000)):
+            renamed = v == "247990051" and i >= 20
+            recs += [
+                p,
+                static(
+                    v,
+                    p.ts_ms,
+                    name="DELTA" if renamed else f"NAME{k}",
+                    callsign="X1" if renamed else f"C{k}",
+                ),
+            ]
+    fast = _assert_same(recs, batch)
+    assert [a["type"] for a in fast].count("identity_change") == 1
+    pl = build_pipeline(load_settings(env={}), keep_states=True)
+    for i in range(0, len(recs), batch):
+        pl.process(recs[i : i + batch])
+    assert pl.stats["static_reports"] == 60
+    # all but each vessel's first and the change; with an odd batch size a report can be
+    # cut off from its row's fix and is then passed on too
+    unchanged = pl.stats["static_unchanged"]
+    assert unchanged == 57 if batch % 2 == 0 else 30 < unchanged < 57
