@@ -7,6 +7,8 @@
     python -m bench kafka          # consume rate through the embedded broker
     python -m bench latency        # produce -> alert latency at a steady 2,000 msg/s
     python -m bench quix           # a Quix Streams geofence app vs the seaguard service
+    python -m bench real_shapes    # whole-process replay of MarineCadastre-shaped CSV, 1 M and
+                                   # 3 M rows: rate vs csv.reader, peak memory
 
 Sizes can be reduced for a quick look: --scale 0.1.
 """
@@ -26,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.realshape import replay_real_shapes
 from bench.workload import points, tracks
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -629,6 +632,7 @@ BENCHES = {
     "kafka": bench_kafka,
     "latency": bench_latency,
     "quix": bench_quix,
+    "real_shapes": replay_real_shapes,
 }
 
 

@@ -68,7 +68,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from stream.app import build_pipeline
-    from stream.replay import ReplaySummary, load_records, replay
+    from stream.replay import ReplaySummary, load_records, replay, stream_records
     from stream.settings import load_settings
     from stream.sinks import ListSink, NdjsonSink, TeeSink
 
@@ -81,17 +81,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
             print(f"seaguard replay: {p}: {why}", file=sys.stderr)
             return EXIT_USAGE
     summary = ReplaySummary()
-    records = load_records(args.inputs, args.format, summary, options=_decode_options(args))
-    if args.to_kafka:
+    options = _decode_options(args)
+    # Streamed in bounded memory unless the whole input is wanted (a report draws it all).
+    loaded = None
+    if args.report or args.to_kafka:
+        loaded = load_records(args.inputs, args.format, summary, options=options)
+    if args.to_kafka and loaded is not None:
         from stream.kafka.publish import publish_records
 
-        n = publish_records(records, settings, speed=args.speed)
+        n = publish_records(loaded, settings, speed=args.speed)
         print(f"published {n} records to {settings.input_topic}", file=sys.stderr)
         return EXIT_OK if n else EXIT_FAIL
     pipeline = build_pipeline(settings, keep_states=True)
     sink = NdjsonSink(args.out or "-", fmt=args.alert_format)
     collected = ListSink() if args.report else None
     try:
+        window_ms = round(args.window * 60_000)
+        records = (
+            loaded
+            if loaded is not None
+            else stream_records(args.inputs, args.format, summary, options, window_ms, args.sort)
+        )
         replay(records, pipeline, TeeSink(sink, collected) if collected else sink, summary)
     finally:
         sink.close()
@@ -102,7 +112,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.report:
         from stream.report import write_report
 
-        write_report(args.report, records, collected.alerts if collected else [], pipeline.zones)
+        write_report(
+            args.report, loaded or [], collected.alerts if collected else [], pipeline.zones
+        )
     if summary.accepted == 0:
         print("seaguard replay: no usable records in the input", file=sys.stderr)
         return EXIT_FAIL
@@ -147,6 +159,13 @@ def cmd_zones(args: argparse.Namespace) -> int:
 
 
 LINE_REPORT_NM = 100.0  # boundary lines further away than this are not worth a line
+
+
+def _minutes(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 24 * 60:
+        raise argparse.ArgumentTypeError("minutes between 0 and 1440")
+    return value
 
 
 def _zones_check(zs: Any, lon: float, lat: float) -> int:
@@ -389,6 +408,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="N",
         help="with --start-time: sentences per second received (default: all at the start)",
+    )
+    r.add_argument(
+        "--window",
+        type=_minutes,
+        default=10.0,
+        metavar="MIN",
+        help="reorder window in minutes of event time (default 10): input is streamed in "
+        "bounded memory and put in order within it; a record later than that is counted "
+        "as rejected (late_beyond_window)",
+    )
+    r.add_argument(
+        "--sort",
+        action="store_true",
+        help="sort every input by time (on disk, in bounded memory) instead of trusting "
+        "its order within --window; a file found out of order is sorted anyway",
     )
     r.add_argument("--out", help="alerts NDJSON file (default: stdout)")
     r.add_argument(

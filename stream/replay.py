@@ -1,8 +1,10 @@
 """Replay recorded tracks through the same pipeline as the service, deterministically.
 
-Files are decoded at the edge, put in event-time order (stable sort, so equal times keep file
-order), and fed to the pipeline in batches. Alerts go to a sink; a summary accounts for every
-input line: read = accepted + rejected.
+Files are decoded at the edge, put in event-time order and fed to the pipeline in batches.
+Two ways to order: streamed through a bounded reorder window (``stream_records``: memory
+does not grow with the file) or loaded whole and sorted (``load_records``: a stable sort,
+so equal times keep file order). Alerts go to a sink; a summary accounts for every input
+line: read = accepted + rejected.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -22,15 +24,34 @@ import numpy.typing as npt
 
 from stream.decode.common import Record, Rejected
 from stream.decode.options import DecodeOptions
+from stream.extsort import sorted_chunks
 from stream.gcpause import gc_frozen, gc_paused, settle
 from stream.models import StaticData
 from stream.pipeline import Pipeline
 from stream.progress import Progress
+from stream.reorder import (
+    DEFAULT_WINDOW_MS,
+    LATE_REASON,
+    Chunk,
+    ReorderWindow,
+    cut_batches,
+    merge_ordered,
+    ordered,
+    out_of_order,
+)
 from stream.sinks import Sink
 from stream.sources import FileSource
 from stream.timeutil import MAX_FUTURE_MS
 
-__all__ = ["BATCH", "BATCH_SPAN_MS", "ReplaySummary", "batch_bounds", "load_records", "replay"]
+__all__ = [
+    "BATCH",
+    "BATCH_SPAN_MS",
+    "ReplaySummary",
+    "batch_bounds",
+    "load_records",
+    "replay",
+    "stream_records",
+]
 
 # A replay batch ends after BATCH records or BATCH_SPAN_MS of event time, whichever comes
 # first. Per-vessel work (state, timers) is done once per vessel and batch, so long batches
@@ -85,44 +106,96 @@ def load_records(
     on_reject: Callable[[Rejected, str], None] | None = None,
     options: DecodeOptions | None = None,
 ) -> list[Record]:
-    """Decode every file; returns records in event-time order, counts into ``summary``.
-    Records stamped more than ``MAX_FUTURE_MS`` ahead of the wall clock are rejected
-    (``ts_in_future``)."""
+    """Decode every file into memory; returns records in event-time order (a stable sort:
+    equal times keep file order), counts into ``summary``. Records stamped more than
+    ``MAX_FUTURE_MS`` ahead of the wall clock are rejected (``ts_in_future``)."""
     s = summary if summary is not None else ReplaySummary()
     records: list[Record] = []
-    for p in paths:
-        src = FileSource(p, fmt, options)
-        prog = Progress(f"reading {Path(p).name}")
-        n0 = len(records)
-        with gc_paused():  # millions of acyclic records (see stream/gcpause.py)
-            for recs, rejects in src.chunks():
-                records.extend(recs)
-                for item in rejects:
-                    s.rejected[item.reason] += 1
-                    if on_reject:
-                        on_reject(item, str(p))
-                prog(len(records))
-            settle()  # (not one collection walking them all as the collector resumes)
-        prog.done()
-        s.read += src.counts["read"]
-        s.accepted += src.counts["accepted"]
-        s.nmea.update(src.nmea_stats)
-        s.files[str(p)] = {
-            "format": src.fmt,
-            **dict(src.counts),
-            "records": len(records) - n0,
-            **({"decoded_as": src.notes} if src.notes else {}),
-        }
+    with gc_paused():  # millions of acyclic records (see stream/gcpause.py)
+        for p in paths:
+            for chunk in _file_chunks(p, fmt, s, on_reject, options):
+                records.extend(chunk)
+        settle()  # (not one collection walking them all as the collector resumes)
     ts = _times(records)
-    future = ts > int(time.time() * 1000) + MAX_FUTURE_MS
-    if future.any():  # a broken clock must not move event time for everyone
-        s.rejected["ts_in_future"] += int(future.sum())
-        s.accepted -= int(future.sum())
-        records = list(map(records.__getitem__, np.flatnonzero(~future).tolist()))
-        ts = ts[~future]
     if (ts[1:] < ts[:-1]).any():  # (a numpy stable sort: same order as list.sort, faster)
         records = list(map(records.__getitem__, np.argsort(ts, kind="stable").tolist()))
     return records
+
+
+def stream_records(
+    paths: Sequence[str | Path],
+    fmt: str = "auto",
+    summary: ReplaySummary | None = None,
+    options: DecodeOptions | None = None,
+    window_ms: int = DEFAULT_WINDOW_MS,
+    sort: bool = False,
+) -> Iterator[Chunk]:
+    """The files' records in event-time order, in chunks, in bounded memory; files are
+    interleaved by time. A file in time order (its first block no more than a few records
+    out of order by more than ``window_ms``) streams through a reorder window of
+    ``window_ms`` (stream/reorder.py), a record later than that counted as rejected
+    (``late_beyond_window``); any other file, or every file with ``sort``, goes through an
+    external merge sort (stream/extsort.py)."""
+    s = summary if summary is not None else ReplaySummary()
+
+    def one(p: str | Path) -> Iterator[Chunk]:
+        chunks = _file_chunks(p, fmt, s, None, options)
+        first = next(chunks, None)
+        if first is None:
+            return
+        chunks = chain([first], chunks)
+        if sort or out_of_order(first, window_ms):  # e.g. a file ordered by vessel
+            yield from sorted_chunks(chunks)
+            s.files[str(p)]["order"] = "sorted" if sort else "not in time order: sorted"
+            return
+        window = ReorderWindow(window_ms)
+        yield from ordered(chunks, window)
+        if window.late:
+            s.rejected[LATE_REASON] += window.late
+            s.accepted -= window.late
+        s.files[str(p)]["records"] -= window.late
+        s.files[str(p)]["order"] = f"in time order within {window_ms / 60_000:g} min"
+
+    return merge_ordered([one(p) for p in paths])
+
+
+def _file_chunks(
+    path: str | Path,
+    fmt: str,
+    s: ReplaySummary,
+    on_reject: Callable[[Rejected, str], None] | None,
+    options: DecodeOptions | None,
+) -> Iterator[list[Record]]:
+    """One file's records in file order, a chunk at a time; rejects (and records from the
+    future) counted into ``s``, and the file's line in ``s.files`` written at its end."""
+    src = FileSource(path, fmt, options)
+    prog = Progress(f"reading {Path(path).name}")
+    n = 0
+    for recs, rejects in src.chunks():
+        for item in rejects:
+            s.rejected[item.reason] += 1
+            if on_reject:
+                on_reject(item, str(path))
+        if recs:
+            ts = _times(recs)
+            future = ts > int(time.time() * 1000) + MAX_FUTURE_MS
+            if future.any():  # a broken clock must not move event time for everyone
+                s.rejected["ts_in_future"] += int(future.sum())
+                s.accepted -= int(future.sum())
+                recs = list(map(recs.__getitem__, np.flatnonzero(~future).tolist()))
+            n += len(recs)
+            yield recs
+        prog(n)
+    prog.done()
+    s.read += src.counts["read"]
+    s.accepted += src.counts["accepted"]
+    s.nmea.update(src.nmea_stats)
+    s.files[str(path)] = {
+        "format": src.fmt,
+        **dict(src.counts),
+        "records": n,
+        **({"decoded_as": src.notes} if src.notes else {}),
+    }
 
 
 def _times(records: Sequence[Record]) -> npt.NDArray[np.int64]:
@@ -147,37 +220,41 @@ def batch_bounds(
 
 
 def replay(
-    records: Sequence[Record],
+    records: Sequence[Record] | Iterator[Chunk],
     pipeline: Pipeline,
     sink: Sink,
     summary: ReplaySummary | None = None,
     batch: int = BATCH,
     span_ms: int = BATCH_SPAN_MS,
 ) -> ReplaySummary:
-    """Run time-ordered records through the pipeline in batches. An input without a single
-    static report (anonymised, position-only) is replayed as a feed without identities
-    (``Context.identity_feed``)."""
+    """Run time-ordered records - a list, or a stream of ordered chunks (``stream_records``)
+    - through the pipeline in batches. An input whose first batch (its first hour) holds
+    no static report is replayed as a feed without identities (``Context.identity_feed``):
+    AIS repeats static data every 6 minutes (ITU-R M.1371), so a feed that carries
+    identities shows some within the hour."""
     s = summary if summary is not None else ReplaySummary()
     t0 = time.perf_counter()
-    if records and not any(map(isinstance, records, repeat(StaticData))):
-        pipeline.ctx.identity_feed = False
-    prog = Progress("replaying", len(records))
+    total = len(records) if isinstance(records, Sequence) else None
+    prog = Progress("replaying", total)
     seen: set[str] = set()
+    done = 0
     # The records: tracked, never garbage; the batches' work: acyclic, but a collection
     # after each batch would walk what it left behind - the vessels' new state (about 2 %
     # of a replay). So no cyclic collection during the replay but one every GC_EVERY
     # batches, in case some input does leave cycles (see stream/gcpause.py).
     with gc_frozen(), gc_paused():
-        ts = _times(records)  # once: the batches' bounds and each batch's time column
-        for k, (i, j) in enumerate(batch_bounds(records, batch, span_ms, ts)):
+        for k, (recs, ts) in enumerate(_batches(records, batch, span_ms)):
+            if k == 0 and not any(map(isinstance, recs, repeat(StaticData))):
+                pipeline.ctx.identity_feed = False
             if k % GC_EVERY == GC_EVERY - 1:
                 gc.collect()
-            for a in pipeline.process(records[i:j], ts[i:j]):
+            for a in pipeline.process(recs, ts):
                 sink.add(a)
                 if a.alert_id not in seen:  # count alerts, not their updates
                     seen.add(a.alert_id)
                     s.alerts[a.type] += 1
-            prog(j)
+            done += len(recs)
+            prog(done)
     prog.done()
     sink.flush()
     s.seconds = time.perf_counter() - t0
@@ -186,3 +263,14 @@ def replay(
     s.vessels = len(pipeline.vessels_seen)
     s.pipeline.update(pipeline.stats)
     return s
+
+
+def _batches(
+    records: Sequence[Record] | Iterator[Chunk], batch: int, span_ms: int
+) -> Iterator[Chunk]:
+    if not isinstance(records, Sequence):
+        return cut_batches(records, batch, span_ms)
+    ts = _times(records)  # once: the batches' bounds and each batch's time column
+    bounds = batch_bounds(records, batch, span_ms, ts)
+    as_list = records if isinstance(records, list) else list(records)
+    return ((as_list[i:j], ts[i:j]) for i, j in bounds)

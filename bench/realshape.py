@@ -1,0 +1,102 @@
+"""Workloads with the shape of real feeds, built from the recordings in ../shared.
+
+``marinecadastre_days``: the MarineCadastre export (17 columns, identity on every row,
+ordered by vessel, one day) repeated as consecutive days - the shape of a user
+concatenating daily exports: about 10 k vessels, ~100 k rows a day.
+
+``replay_real_shapes`` times a whole-process ``seaguard replay`` of 1 M and 3 M such rows
+with its peak resident memory, against the floor measured in the same run (``csv.reader``
+over the same file): the rate ratio is the target, and the memory of the 3 M-row run
+against the 1 M-row one shows whether memory grows with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SHARED_AIS = Path(os.environ.get("SEAGUARD_SHARED", Path(__file__).parents[2] / "shared")) / (
+    "data/ais"
+)
+MARINECADASTRE = SHARED_AIS / "marinecadastre_us_20220103_first99999.csv.gz"
+
+__all__ = ["marinecadastre_days", "replay_real_shapes"]
+
+
+def marinecadastre_days(out: Path, rows: int) -> int:
+    """Write ``rows`` rows of the MarineCadastre recording, repeated day after day (times
+    shifted by whole days, vessels and order as recorded); returns the rows written."""
+    with gzip.open(MARINECADASTRE, "rt", newline="") as fh:
+        header, *body = list(csv.reader(fh))
+    at = header.index("BaseDateTime")
+    written = 0
+    with out.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        day = 0
+        while written < rows:
+            shift = dt.timedelta(days=day)
+            for row in body[: rows - written]:
+                t = dt.datetime.fromisoformat(row[at]) + shift
+                w.writerow([*row[:at], t.isoformat(), *row[at + 1 :]])
+            written += min(len(body), rows - written)
+            day += 1
+    return written
+
+
+def _csv_floor(path: Path) -> float:
+    t0 = time.perf_counter()
+    with path.open(newline="") as fh:
+        for _ in csv.reader(fh):
+            pass
+    return time.perf_counter() - t0
+
+
+def _replay(path: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (KB) of ``seaguard replay`` over ``path`` in a fresh process."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(
+            [sys.executable, "-m", "stream", "replay", str(path), "--out", os.devnull],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(p.pid, 0)  # this child's own peak, not all children's
+        seconds = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(err.read()[-2000:].decode(errors="replace"))
+    return seconds, usage.ru_maxrss
+
+
+def replay_real_shapes(scale: float) -> dict[str, Any]:
+    if not MARINECADASTRE.is_file():
+        return {"skipped": f"{MARINECADASTRE} not found"}
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="seaguard-bench-") as tmp:
+        for millions in (1, 3):
+            rows = max(10_000, round(millions * 1_000_000 * scale))
+            path = Path(tmp) / f"mc_{millions}m.csv"
+            marinecadastre_days(path, rows)
+            floor_s = _csv_floor(path)
+            replay_s, peak_kb = _replay(path)
+            out[f"marinecadastre_{millions}m_rows"] = {
+                "rows": rows,
+                "floor_csv_reader_rows_per_s": round(rows / floor_s),
+                "replay_rows_per_s": round(rows / replay_s),
+                "replay_vs_floor": round(floor_s / replay_s, 3),
+                "replay_peak_rss_mb": round(peak_kb / 1024),
+            }
+            path.unlink()
+    one, three = out["marinecadastre_1m_rows"], out["marinecadastre_3m_rows"]
+    out["rss_3m_vs_1m"] = round(three["replay_peak_rss_mb"] / one["replay_peak_rss_mb"], 2)
+    return out
