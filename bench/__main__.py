@@ -9,6 +9,7 @@
     python -m bench quix           # a Quix Streams geofence app vs the seaguard service
     python -m bench real_shapes    # whole-process replay of MarineCadastre-shaped CSV, 1 M and
                                    # 3 M rows: rate vs csv.reader, peak memory
+    python -m bench startup        # a one-record replay with and without the zone cache
 
 Sizes can be reduced for a quick look: --scale 0.1.
 """
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.realshape import replay_real_shapes
+from bench.realshape import replay_real_shapes, startup
 from bench.workload import points, tracks
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -633,6 +634,7 @@ BENCHES = {
     "latency": bench_latency,
     "quix": bench_quix,
     "real_shapes": replay_real_shapes,
+    "startup": startup,
 }
 
 

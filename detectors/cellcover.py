@@ -172,6 +172,11 @@ class CellCover:
         self._edged = np.zeros(len(self.geoms), dtype=bool)  # _edge set for the polygon's pairs
         self.exact_tests = 0  # points that went to the exact test (see tests/)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for g in self.geoms:  # (preparation is not pickled)
+            shapely.prepare(g)
+
     def _cover_one(self, g: BaseGeometry, bounds: F64) -> tuple[I64, Bool]:
         """Global cell ids inside or on the boundary of ``g``, and which are unsure."""
         grid = self._grid

@@ -110,6 +110,19 @@ class ZoneSet:
     def empty(cls) -> ZoneSet:
         return cls([], None)
 
+    # Cells decided on first use (CellVerdicts) hold closures over this object: they are
+    # left out of a pickle (stream/zonecache.py) and start afresh, undecided, after it.
+    _UNPICKLED = ("_far_cells", "_far_dist", "_no_port_cells", "_near_memo", "_masks")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._UNPICKLED}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._masks, self._near_memo, self._no_port_cells = {}, {}, {}
+        for i in self._poly_idx:  # (preparation is not pickled)
+            shapely.prepare(self.zones[i].geometry)
+
     def __len__(self) -> int:
         return len(self.zones)
 

@@ -10,8 +10,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from config import LAND_FILE, ZONES_DIR
-from detectors.geofence import ZoneSet
+from detectors.geofence import HYSTERESIS_M, ZoneSet
 from detectors.zones import load_zone_files
+from stream.zonecache import cached_zoneset
 
 __all__ = ["load_land", "load_zoneset"]
 
@@ -31,7 +32,18 @@ def load_land() -> BaseGeometry | None:
 
 @lru_cache(maxsize=4)
 def _cached(path: str) -> ZoneSet:
-    return ZoneSet(load_zone_files(path), load_land())
+    """The prepared zone set of ``path``, from the disk cache when its files are unchanged
+    (stream/zonecache.py)."""
+    p = Path(path)
+    files = (
+        sorted(x for x in p.iterdir() if x.suffix in (".geojson", ".json")) if p.is_dir() else [p]
+    )
+    if not all(f.is_file() for f in files) or not files:
+        return ZoneSet(load_zone_files(path), load_land())  # (its error names the problem)
+    sources = [*files, *([LAND_FILE] if LAND_FILE.exists() else [])]
+    return cached_zoneset(
+        sources, HYSTERESIS_M, lambda: ZoneSet(load_zone_files(path), load_land())
+    )
 
 
 def load_zoneset(path: str | Path | None = None, *, none: bool = False) -> ZoneSet:

@@ -21,6 +21,16 @@ from stream.state.memory import MemoryStore
 
 pytest_plugins = ["tests.fixtures_kafka"]
 
+# The zone cache (stream/zonecache.py) of this test session, shared by the commands the tests
+# start: never the user's ~/.cache, and removed at the end.
+_ZONE_CACHE = tempfile.mkdtemp(prefix="seaguard-test-cache-")
+os.environ["SEAGUARD_CACHE_DIR"] = _ZONE_CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_ZONE_CACHE, ignore_errors=True)
+
+
 SHARED = Path(os.environ.get("SEAGUARD_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 AIS_DIR = SHARED / "data" / "ais"
 REDIS_TEST_DB = 9
