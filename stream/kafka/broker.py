@@ -76,20 +76,22 @@ class EmbeddedBroker:
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            # its own session: a Ctrl-C in the terminal reaches seaguard, which stops the
+            # broker in order, rather than killing it mid-write
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SeaguardError(
-                    f"broker exited with {self.proc.returncode}; log: {self._log.name}"
-                )
+            if (rc := self.proc.poll()) is not None:
+                self.stop(keep_log=True)
+                raise SeaguardError(f"broker exited with {rc}; log: {self._log.name}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     break
             except OSError:
                 time.sleep(0.05)
         else:
-            self.stop()
+            self.stop(keep_log=True)
             raise SeaguardError(f"broker did not listen on {self.bootstrap} within {timeout_s}s")
         self._wait_ready(deadline)
         log.info("embedded broker on %s (pid %s)", self.bootstrap, self.proc.pid)
@@ -110,7 +112,9 @@ class EmbeddedBroker:
                 time.sleep(0.1)
         raise SeaguardError(f"broker not ready: {last}")
 
-    def stop(self) -> None:
+    def stop(self, keep_log: bool = False) -> None:
+        """Stop the broker; its log is removed unless it failed (exited on its own)."""
+        failed = keep_log or (self.proc is not None and self.proc.poll() not in (None, 0))
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -119,6 +123,9 @@ class EmbeddedBroker:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+        self._log.close()
+        if not failed:
+            Path(self._log.name).unlink(missing_ok=True)
 
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
