@@ -305,7 +305,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     settings = load_settings(
         args.config, bootstrap_servers=args.bootstrap_servers, alert_topic=args.alert_topic
     )
-    flt = AlertFilter(args.type, args.min_severity, args.zone)
+    zones = None
+    if args.zone:  # (zones that contain an alert's position count too)
+        from stream.zoneload import load_zoneset
+
+        zones = load_zoneset(settings.zones)
+    flt = AlertFilter(args.type, args.min_severity, args.zone, zones)
     if args.follow:
         try:
             emit(follow_alerts(settings, flt, args.from_beginning), args.format)
@@ -556,7 +561,11 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--from-beginning", action="store_true")
     al.add_argument("--type", nargs="+", help="only these alert types")
     al.add_argument("--min-severity", choices=["info", "low", "medium", "high", "critical"])
-    al.add_argument("--zone", help="only alerts that name this zone id")
+    al.add_argument(
+        "--zone",
+        help="only alerts that involve this zone id: named by the alert or its evidence, "
+        "or containing where it happened",
+    )
     al.add_argument(
         "--format",
         choices=["table", "json", "geojson", "cise"],

@@ -24,22 +24,11 @@ from stream.kafka.publish import publish_json
 from stream.service import Service
 from stream.settings import load_settings
 from stream.sim import simulate
-from stream.subscribe import assign_alerts
+from stream.subscribe import assign_alerts, print_alert_row, table_header
 
-__all__ = ["print_alert_row", "run_demo"]
+__all__ = ["run_demo"]
 
 log = logging.getLogger(__name__)
-
-SEV_MARK = {"critical": "!!!", "high": "!! ", "medium": "!  ", "low": ".  ", "info": "   "}
-
-
-def print_alert_row(a: dict[str, Any], out: Any = sys.stdout) -> None:
-    vessel = a["vessel"] + (f" + {a['other_vessel']}" if a.get("other_vessel") else "")
-    out.write(
-        f"{a['ts'][:16]:<17} {SEV_MARK.get(a['severity'], '   ')}{a['severity']:<8} "
-        f"{a['type']:<18} {a['status']:<6} {vessel[:26]:<26} {a['summary'][:90]}\n"
-    )
-    out.flush()
 
 
 def run_demo(
@@ -96,10 +85,7 @@ def run_demo(
         # could be left without partitions by the group's assignment (seen on Tansu).
         sub, _ = assign_alerts(settings, from_beginning=True)
         latest: dict[str, dict[str, Any]] = {}
-        out.write(
-            f"{'event time (UTC)':<17} {'severity':<11} {'type':<18} {'status':<6} "
-            f"{'vessel':<26} summary\n"
-        )
+        out.write(table_header())
         while True:
             got = False
             for m in (m for recs in sub.poll(timeout_ms=1000).values() for m in recs):
