@@ -22,6 +22,7 @@ __all__ = ["main"]
 log = logging.getLogger("seaguard")
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _setup_logging(level: str, fmt: str) -> None:
@@ -103,12 +104,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
             else stream_records(args.inputs, args.format, summary, options, window_ms, args.sort)
         )
         replay(records, pipeline, TeeSink(sink, collected) if collected else sink, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True  # the output and the summary up to here, complete
     finally:
         sink.close()
     d = summary.to_dict()
     _print_summary(d)
     if args.stats:
         Path(args.stats).write_text(json.dumps(d, indent=2) + "\n")
+    if summary.interrupted:
+        print("seaguard replay: interrupted; output and summary cover the input up to here",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INTERRUPTED
     if args.report:
         from stream.report import write_report
 
@@ -407,8 +414,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Replay recorded AIS (CSV, JSON/NDJSON, NMEA; .gz ok) in "
         "event-time order; alerts as NDJSON to stdout or --out, summary to stderr.",
     )
-    r.add_argument("inputs", nargs="+", metavar="INPUT")
-    r.add_argument("--format", choices=("auto", "json", "csv", "nmea"), default="auto")
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="recorded files (.gz ok)")
+    r.add_argument(
+        "--format",
+        choices=("auto", "json", "csv", "nmea"),
+        default="auto",
+        help="input format (default: auto, from the content)",
+    )
     r.add_argument(
         "--ts-format",
         metavar="STRPTIME",
@@ -479,12 +491,15 @@ def build_parser() -> argparse.ArgumentParser:
     zsub = z.add_subparsers(dest="zones_cmd", required=True, metavar="ACTION")
     zsub.add_parser("list", help="list zones")
     zc = zsub.add_parser("check", help="zones containing a point, and distance to shore")
-    zc.add_argument("lon", type=float)
-    zc.add_argument("lat", type=float)
+    zc.add_argument("lon", type=float, help="longitude, degrees east (first: x before y)")
+    zc.add_argument("lat", type=float, help="latitude, degrees north")
     zm = zsub.add_parser("map", help="draw the zone set over land to a PNG")
-    zm.add_argument("--out", default="zones.png")
+    zm.add_argument("--out", default="zones.png", help="PNG file (default zones.png)")
     zm.add_argument(
-        "--region", choices=("all", "aegean", "central_med", "libya_crete"), default="all"
+        "--region",
+        choices=("all", "aegean", "central_med", "libya_crete"),
+        default="all",
+        help="area drawn (default: all, side by side)",
     )
     z.set_defaults(func=cmd_zones)
 
@@ -500,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario names (comma or space separated) or 'all'",
     )
     s.add_argument("--out", required=True, help="output folder")
-    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     s.add_argument("--hours", type=float, default=36.0, help="background traffic duration")
     s.add_argument("--no-background", action="store_true", help="scenarios only")
     s.set_defaults(func=cmd_simulate)
@@ -511,8 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Per-type recall, precision and false alerts per 1000 "
         "vessel-hours; JSON on stdout, a table on stderr.",
     )
-    e.add_argument("--truth")
-    e.add_argument("--alerts")
+    e.add_argument("--truth", help="labelled events NDJSON (seaguard simulate's truth.ndjson)")
+    e.add_argument("--alerts", help="alerts NDJSON to score (seaguard replay --out)")
     e.add_argument(
         "--noise",
         nargs="+",
@@ -536,9 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start an embedded Kafka-compatible broker, publish a "
         "simulated scenario, run the service against it and print alerts.",
     )
-    d.add_argument("--seed", type=int, default=7)
-    d.add_argument("--scenario", default="all")
-    d.add_argument("--hours", type=float, default=36.0)
+    d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    d.add_argument("--scenario", default="all", help="simulated scenario (default: all)")
+    d.add_argument("--hours", type=float, default=36.0, help="hours simulated (default 36)")
     d.add_argument(
         "--redis",
         action="store_true",
@@ -557,10 +572,18 @@ def build_parser() -> argparse.ArgumentParser:
         "alert_id. With --follow: new and changed alerts as they arrive (from now, or from "
         "the beginning with --from-beginning). Joins no consumer group.",
     )
-    al.add_argument("--follow", action="store_true")
-    al.add_argument("--from-beginning", action="store_true")
+    al.add_argument(
+        "--follow", action="store_true", help="keep reading: new and changed alerts as they come"
+    )
+    al.add_argument(
+        "--from-beginning", action="store_true", help="with --follow: start at the topic's start"
+    )
     al.add_argument("--type", nargs="+", help="only these alert types")
-    al.add_argument("--min-severity", choices=["info", "low", "medium", "high", "critical"])
+    al.add_argument(
+        "--min-severity",
+        choices=["info", "low", "medium", "high", "critical"],
+        help="only alerts at least this severe",
+    )
     al.add_argument(
         "--zone",
         help="only alerts that involve this zone id: named by the alert or its evidence, "
@@ -573,8 +596,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default), json (seaguard.alert/1), geojson, or cise (CISE-style Anomaly "
         "documents, docs/cise.md)",
     )
-    al.add_argument("--bootstrap-servers")
-    al.add_argument("--alert-topic")
+    al.add_argument(
+        "--bootstrap-servers",
+        help="Kafka address host:port[,...] (default: settings, 127.0.0.1:9092)",
+    )
+    al.add_argument("--alert-topic", help="alert topic (default: settings, seaguard.alerts)")
     al.add_argument("--config", help="settings TOML file")
     al.set_defaults(func=cmd_alerts)
 
@@ -593,9 +619,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read positions from the start of the topics (alerts always are)",
     )
-    mp.add_argument("--bootstrap-servers")
-    mp.add_argument("--input-topic")
-    mp.add_argument("--alert-topic")
+    mp.add_argument(
+        "--bootstrap-servers",
+        help="Kafka address host:port[,...] (default: settings, 127.0.0.1:9092)",
+    )
+    mp.add_argument("--input-topic", help="position topic (default: settings)")
+    mp.add_argument("--alert-topic", help="alert topic (default: settings)")
     mp.add_argument("--zones", help="zone GeoJSON file or folder")
     mp.add_argument("--config", help="settings TOML file")
     mp.set_defaults(func=cmd_map)
@@ -612,8 +641,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--bootstrap-servers", help="Kafka bootstrap servers (host:port,...)")
     run.add_argument("--group", help="consumer group id (default seaguard)")
     run.add_argument("--state", choices=("memory", "redis"), help="state backend")
-    run.add_argument("--input-topic")
-    run.add_argument("--alert-topic")
+    run.add_argument("--input-topic", help="position topic (default: settings)")
+    run.add_argument("--alert-topic", help="alert topic (default: settings)")
     run.add_argument("--zones", help="zone GeoJSON file or folder")
     run.add_argument("--http-port", type=int, help="health/metrics port (0 = off)")
     run.add_argument("--http-host", help="health/metrics bind address (default 127.0.0.1)")
@@ -696,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seaguard: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # a reader such as `head` closed the pipe: nothing more to say
         _silence_stdout()
         return EXIT_OK

@@ -80,6 +80,7 @@ class ReplaySummary:
     nmea: Counter[str] = field(default_factory=Counter)
     pipeline: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by the user (Ctrl-C) before the input's end
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +97,7 @@ class ReplaySummary:
             "nmea": dict(sorted(self.nmea.items())),
             "pipeline": dict(sorted(self.pipeline.items())),
             "seconds": round(self.seconds, 3),
+            **({"interrupted": True} if self.interrupted else {}),
         }
 
 
@@ -236,12 +238,34 @@ def replay(
     t0 = time.perf_counter()
     total = len(records) if isinstance(records, Sequence) else None
     prog = Progress("replaying", total)
-    seen: set[str] = set()
-    done = 0
     # The records: tracked, never garbage; the batches' work: acyclic, but a collection
     # after each batch would walk what it left behind - the vessels' new state (about 2 %
     # of a replay). So no cyclic collection during the replay but one every GC_EVERY
     # batches, in case some input does leave cycles (see stream/gcpause.py).
+    try:
+        _run_batches(records, pipeline, sink, s, batch, span_ms, prog)
+    finally:  # (also on Ctrl-C: the summary covers what was processed)
+        prog.done()
+        sink.flush()
+        s.seconds = time.perf_counter() - t0
+        s.positions = pipeline.stats["positions"]
+        s.static_reports = pipeline.stats["static_reports"]
+        s.vessels = len(pipeline.vessels_seen)
+        s.pipeline.update(pipeline.stats)
+    return s
+
+
+def _run_batches(
+    records: Sequence[Record] | Iterator[Chunk],
+    pipeline: Pipeline,
+    sink: Sink,
+    s: ReplaySummary,
+    batch: int,
+    span_ms: int,
+    prog: Progress,
+) -> None:
+    seen: set[str] = set()
+    done = 0
     with gc_frozen(), gc_paused():
         for k, (recs, ts) in enumerate(_batches(records, batch, span_ms)):
             if k == 0 and not any(map(isinstance, recs, repeat(StaticData))):
@@ -255,14 +279,6 @@ def replay(
                     s.alerts[a.type] += 1
             done += len(recs)
             prog(done)
-    prog.done()
-    sink.flush()
-    s.seconds = time.perf_counter() - t0
-    s.positions = pipeline.stats["positions"]
-    s.static_reports = pipeline.stats["static_reports"]
-    s.vessels = len(pipeline.vessels_seen)
-    s.pipeline.update(pipeline.stats)
-    return s
 
 
 def _batches(

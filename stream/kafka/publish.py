@@ -12,6 +12,7 @@ import orjson
 
 from stream.decode.common import Record
 from stream.models import Position, StaticData
+from stream.progress import Progress
 from stream.settings import Settings
 
 __all__ = ["publish_json", "publish_records", "record_to_json"]
@@ -44,12 +45,15 @@ def publish_json(
     settings: Settings,
     topic: str | None = None,
     speed: float = 0.0,
+    total: int | None = None,
 ) -> int:
-    """Send (key, value, event ts ms) in order; ``speed`` X real time (0 = flat out)."""
+    """Send (key, value, event ts ms) in order; ``speed`` X real time (0 = flat out);
+    ``total``: how many there are, for the progress line on a terminal."""
     from stream.kafka.clients import make_producer
 
     producer = make_producer(settings)
     topic = topic or settings.input_topic
+    prog = Progress(f"publishing to {topic}", total)
     n = 0
     t_wall0 = time.monotonic()
     t_ev0: int | None = None
@@ -62,8 +66,11 @@ def publish_json(
                     time.sleep(min(wait, 5.0))
             producer.send(topic, key=key, value=value, timestamp_ms=ts_ms)
             n += 1
+            if n % 1024 == 0:
+                prog(n)
         producer.flush(60)
     finally:
+        prog.done()
         producer.close(10)
     log.info("published %d records to %s", n, topic)
     return n
@@ -77,4 +84,5 @@ def publish_records(
         settings,
         topic,
         speed,
+        len(records),
     )

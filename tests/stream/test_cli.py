@@ -42,3 +42,20 @@ def test_a_missing_extra_is_named_with_its_pip_command(tmp_path: pathlib.Path) -
     assert r.stderr.strip().splitlines() == [
         "seaguard: this needs matplotlib: pip install 'seaguard[map]'"
     ]
+
+
+def test_every_option_of_every_command_has_help_text() -> None:
+    import argparse
+
+    from stream.cli import build_parser
+
+    missing = []
+    parsers = [("seaguard", build_parser())]
+    while parsers:
+        name, p = parsers.pop()
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                parsers += [(f"{name} {n}", sp) for n, sp in a.choices.items()]
+            elif not a.help and a.dest != "help":
+                missing.append(f"{name} {'/'.join(a.option_strings) or a.dest}")
+    assert missing == []

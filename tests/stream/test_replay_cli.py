@@ -260,3 +260,43 @@ def test_replay_summary_says_how_the_file_was_read(tmp_path: Path) -> None:
     notes = s["files"][str(data)]["decoded_as"]
     assert notes["sog_unit"] == "tenths (--sog-unit)" and "UTC" in notes["ts_zone"]
     assert "day first, settled by" in r.stderr and "read as UTC" in r.stderr
+
+
+def test_ctrl_c_leaves_complete_output_and_the_summary_so_far(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    import orjson
+
+    f = tmp_path / "big.ndjson"
+    with f.open("wb") as fh:  # 1.5 M fixes of 300 vessels: several seconds of replay
+        for k in range(5000):
+            for v in range(300):
+                rec = {"mmsi": 247000000 + v, "ts": 1717236000 + 60 * k, "sog": 0.5}
+                rec |= {"lat": 35.0 + v / 200, "lon": 14.0 + k / 5000}
+                fh.write(orjson.dumps(rec) + b"\n")
+    out, stats = tmp_path / "a.ndjson", tmp_path / "s.json"
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stream",
+            "replay",
+            str(f),
+            "--out",
+            str(out),
+            "--stats",
+            str(stats),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    s = json.loads(stats.read_text())
+    assert s["interrupted"] is True and 0 < s["positions"] < 1_500_000
+    for line in out.read_text().splitlines():  # every line a whole alert
+        json.loads(line)

@@ -112,3 +112,38 @@ def test_replay_to_kafka_publishes_in_event_time_order(kafka_env: KafkaEnv, tmp_
         assert ts == sorted(ts)  # per key/partition, in event-time order
     assert all(m.key == str(orjson.loads(m.value)["mmsi"]).encode() for m in msgs)
     assert all(m.timestamp == orjson.loads(m.value)["ts_ms"] for m in msgs)
+
+
+def test_replay_to_kafka_shows_progress_on_a_terminal(kafka_env: KafkaEnv, tmp_path: Path) -> None:
+    import os
+    import pty
+
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        "\n".join(
+            json.dumps({"mmsi": 247000001, "ts": 1717236000 + i, "lat": 35.4, "lon": 14.5})
+            for i in range(20_000)
+        )
+        + "\n"
+    )
+    main_fd, term_fd = pty.openpty()  # stderr a terminal, as a user's is
+    p = subprocess.Popen(
+        [sys.executable, "-m", "stream", "replay", str(f), "--to-kafka"],
+        env=kafka_env.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=term_fd,
+    )
+    os.close(term_fd)
+    seen = b""
+    while True:
+        try:
+            got = os.read(main_fd, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not got:
+            break
+        seen += got
+    os.close(main_fd)
+    assert p.wait(120) == 0
+    assert b"publishing to " in seen and b"/20000" in seen
+    assert b"published 20000 records" in seen
