@@ -1,6 +1,6 @@
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY stream ./stream
 COPY detectors ./detectors
 COPY config ./config

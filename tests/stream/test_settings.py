@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,19 @@ def test_docker_compose_has_kafka_redis_two_instances_and_publisher() -> None:
     for name in ("seaguard-1", "seaguard-2"):
         assert svc[name]["environment"]["SEAGUARD_GROUP_ID"] == "seaguard"
         assert svc[name]["environment"]["SEAGUARD_STATE_BACKEND"] == "redis"
+    # a listener the host can use, on loopback only
+    assert "EXTERNAL://127.0.0.1:9094" in svc["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert svc["kafka"]["ports"] == ["127.0.0.1:9094:9094"]
+    # every long-running service has a healthcheck; ports only on loopback
+    for name in ("kafka", "redis", "seaguard-1", "seaguard-2", "map"):
+        assert "healthcheck" in svc[name], name
+        assert all(p.startswith("127.0.0.1:") for p in svc[name].get("ports", [])), name
+    # images pinned to an exact version, the Dockerfile's base too
+    for name, s in svc.items():
+        if "image" in s:
+            assert re.fullmatch(r"[\w./-]+:\d+\.\d+\.\d+[\w.-]*", s["image"]), name
+    base = (Path(__file__).resolve().parents[2] / "Dockerfile").read_text().split()[1]
+    assert re.fullmatch(r"python:\d+\.\d+\.\d+-[\w-]+", base), base
 
 
 @pytest.mark.parametrize(
