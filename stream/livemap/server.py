@@ -76,8 +76,25 @@ def geodata(zones: ZoneSet, land_tolerance_deg: float = 0.005) -> dict[str, Any]
         )
     return {
         "land": {"type": "FeatureCollection", "features": land},
+        # where the land data stops: beyond it the map cannot say land from sea
+        "land_bounds": list(box(*MED_BOX).intersection(box(*zones.land.bounds)).bounds)
+        if zones.land is not None
+        else None,
         "zones": {"type": "FeatureCollection", "features": zf},
+        "places": PLACES,
     }
+
+
+# Names a watch officer orients by: the islands and ports of the two routes (lon, lat).
+PLACES = [
+    ["Lesvos", 26.27, 39.17], ["Chios", 26.00, 38.37], ["Samos", 26.80, 37.73],
+    ["Kos", 27.13, 36.80], ["Rhodes", 28.05, 36.25], ["Crete", 24.85, 35.25],
+    ["Athens", 23.72, 37.98], ["Izmir", 27.14, 38.42], ["Ayvalik", 26.69, 39.32],
+    ["Bodrum", 27.43, 37.04], ["Lampedusa", 12.58, 35.51], ["Malta", 14.40, 35.92],
+    ["Sicily", 14.20, 37.55], ["Pozzallo", 14.85, 36.73], ["Tunis", 10.18, 36.80],
+    ["Sfax", 10.76, 34.74], ["Zuwara", 12.08, 32.93], ["Tripoli", 13.19, 32.89],
+    ["Benghazi", 20.07, 32.12], ["Tobruk", 23.96, 32.08],
+]  # fmt: skip
 
 
 class MapServer:

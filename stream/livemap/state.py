@@ -24,6 +24,7 @@ class VesselTrack:
     history: deque[tuple[int, float, float]]  # (ts_ms, lon, lat), thinned to min spacing
     last: tuple[int, float, float]
     sog_kn: float | None = None
+    cog_deg: float | None = None
     name: str | None = None
     ship_type: int | None = None
     mmsi: int | None = None
@@ -38,6 +39,7 @@ class VesselTrack:
             "name": self.name,
             "ship_type": self.ship_type,
             "sog_kn": self.sog_kn,
+            "cog_deg": self.cog_deg,
             "ts_ms": self.last[0],
             "lon": self.last[1],
             "lat": self.last[2],
@@ -128,6 +130,7 @@ class MapState:
                 return  # late fix: the map shows the latest place only
         v.last = pt
         v.sog_kn = p.sog_kn
+        v.cog_deg = p.cog_deg if p.cog_deg is not None else p.heading_deg
         if not v.history or p.ts_ms - v.history[-1][0] >= self.spacing_ms:
             v.history.append(pt)
         self.watermark_ms = max(self.watermark_ms, p.ts_ms)

@@ -21,11 +21,14 @@ const ZONE_ORDER = ["sar_region", "contiguous_zone", "territorial_sea", "waterwa
   "landing_area", "anchorage", "port", "custom", "boundary"];
 const VIEWS = { aegean: [22.0, 34.5, 30.0, 41.5], central_med: [9.0, 30.5, 17.0, 38.5], all: [8.0, 30.0, 30.5, 42.0] };
 const TAIL = 12;
+const OTHER_COLOR = "#e7298a"; // an encounter's second vessel: not the boundaries' purple
+const EVIDENCE_COLOR = "#ff7f00";
 const STALE_MS = 3600 * 1000;
 
 const S = {
   land: [], zones: [], vessels: new Map(), alerts: new Map(), watermark: 0,
   selected: null, evidence: null, view: { cx: 0, cy: 0, scale: 1 }, dirty: true, listDirty: true,
+  landBounds: null, places: [],
 };
 const canvas = document.getElementById("map");
 const ctx = canvas.getContext("2d");
@@ -128,18 +131,20 @@ function draw() {
   tracePath(S.land);
   // land comes in tiles: fill and stroke in one colour so the tile seams do not show
   ctx.fillStyle = "#e9e4cf"; ctx.fill("evenodd"); ctx.strokeStyle = "#e9e4cf"; ctx.lineWidth = 1; ctx.stroke();
+  drawNoData();
   const alertVessels = new Set();
   for (const a of S.alerts.values()) if (a.status === "open") alertVessels.add(a.vessel);
   for (const v of S.vessels.values()) {
     const stale = S.watermark - v.ts_ms > STALE_MS;
     drawLine(v.tail, stale ? "rgba(120,120,120,0.35)" : "rgba(11,37,64,0.45)", 1);
-    const [sx, sy] = toScreen(...merc(v.lon, v.lat));
-    ctx.beginPath(); ctx.arc(sx, sy, stale ? 1.8 : 2.8, 0, 2 * Math.PI);
-    ctx.fillStyle = alertVessels.has(v.vessel) ? "#e34a33" : stale ? "#9a9a9a" : "#0b2540"; ctx.fill();
+    const fill = alertVessels.has(v.vessel) ? "#e34a33" : stale ? "#9a9a9a" : "#0b2540";
+    drawVessel(v, stale ? 1.8 : 2.8, fill);
   }
   if (S.evidence) {
-    drawLine(S.evidence.other, "#6a00a8", 3);
-    drawLine(S.evidence.track, "#ff7f00", 3.5);
+    drawLine(S.evidence.other, OTHER_COLOR, 3);
+    drawLine(S.evidence.track, EVIDENCE_COLOR, 3.5);
+    drawDirection(S.evidence.other, OTHER_COLOR);
+    drawDirection(S.evidence.track, EVIDENCE_COLOR);
     for (const p of S.evidence.points) {
       const [sx, sy] = toScreen(...merc(p[0], p[1]));
       ctx.beginPath(); ctx.arc(sx, sy, 5, 0, 2 * Math.PI);
@@ -152,6 +157,88 @@ function draw() {
     const sel = S.selected === a.alert_id;
     marker(a.lon, a.lat, sel ? 10 : 6, SEV_COLOR[a.severity] || "#666", sel ? "#000" : a.status === "open" ? "#fff" : null);
   }
+  drawPlaces();
+  drawScaleBar();
+}
+// A vessel: a dart along its course when it reports one, else a dot.
+function drawVessel(v, size, fill) {
+  const [sx, sy] = toScreen(...merc(v.lon, v.lat));
+  ctx.beginPath();
+  if (typeof v.cog_deg === "number") {
+    const a = (v.cog_deg * Math.PI) / 180, k = size * 1.6;
+    const dx = Math.sin(a), dy = -Math.cos(a);
+    ctx.moveTo(sx + dx * k * 1.4, sy + dy * k * 1.4);
+    ctx.lineTo(sx - dx * k + dy * k * 0.7, sy - dy * k - dx * k * 0.7);
+    ctx.lineTo(sx - dx * k * 0.4, sy - dy * k * 0.4);
+    ctx.lineTo(sx - dx * k - dy * k * 0.7, sy - dy * k + dx * k * 0.7);
+    ctx.closePath();
+  } else {
+    ctx.arc(sx, sy, size, 0, 2 * Math.PI);
+  }
+  ctx.fillStyle = fill; ctx.fill();
+}
+// Arrowheads along a track (every ~60 px) and its times (HH:MM UTC) at a few fixes.
+function drawDirection(points, color) {
+  if (points.length < 2) return;
+  const scr = points.map((p) => toScreen(...merc(p[0], p[1])));
+  let since = 0, lastTick = -Infinity;
+  ctx.fillStyle = color; ctx.font = "10px system-ui, sans-serif";
+  for (let i = 1; i < scr.length; i++) {
+    const [x0, y0] = scr[i - 1], [x1, y1] = scr[i];
+    const len = Math.hypot(x1 - x0, y1 - y0);
+    since += len;
+    if (since >= 60 && len > 4) {
+      since = 0;
+      const a = Math.atan2(y1 - y0, x1 - x0), mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+      ctx.beginPath();
+      ctx.moveTo(mx + Math.cos(a) * 6, my + Math.sin(a) * 6);
+      ctx.lineTo(mx + Math.cos(a + 2.5) * 6, my + Math.sin(a + 2.5) * 6);
+      ctx.lineTo(mx + Math.cos(a - 2.5) * 6, my + Math.sin(a - 2.5) * 6);
+      ctx.closePath(); ctx.fill();
+    }
+    const t = points[i][2];
+    if (typeof t === "number" && Math.hypot(x1 - scr[0][0], y1 - scr[0][1]) - lastTick > 90) {
+      lastTick = Math.hypot(x1 - scr[0][0], y1 - scr[0][1]);
+      ctx.fillStyle = "#222"; ctx.fillText(new Date(t).toISOString().slice(11, 16), x1 + 6, y1 - 4);
+      ctx.fillStyle = color;
+    }
+  }
+  document.body.dataset.directionMarks = "1";
+}
+function drawPlaces() {
+  ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#3b3b3b";
+  ctx.strokeStyle = "rgba(255,255,255,0.8)"; ctx.lineWidth = 3;
+  for (const [name, lon, lat] of S.places) {
+    const [sx, sy] = toScreen(...merc(lon, lat));
+    if (sx < 0 || sy < 0 || sx > canvas.clientWidth || sy > canvas.clientHeight) continue;
+    ctx.strokeText(name, sx + 3, sy - 3); ctx.fillText(name, sx + 3, sy - 3);
+  }
+}
+// A scale bar in nautical miles, true at the centre of the view (Mercator stretches north).
+function drawScaleBar() {
+  const lat = (2 * Math.atan(Math.exp(S.view.cy)) - Math.PI / 2);
+  const nmPerPx = (6371008.8 * Math.cos(lat)) / S.view.scale / 1852;
+  const want = nmPerPx * 120;
+  const nice = [1, 2, 5, 10, 20, 50, 100, 200, 500].find((n) => n >= want * 0.5) || 500;
+  const px = nice / nmPerPx, x = canvas.clientWidth - px - 16, y = canvas.clientHeight - 14;
+  ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fillRect(x - 6, y - 16, px + 12, 22);
+  ctx.strokeStyle = "#222"; ctx.lineWidth = 2;
+  ctx.beginPath(); ctx.moveTo(x, y - 4); ctx.lineTo(x, y); ctx.lineTo(x + px, y); ctx.lineTo(x + px, y - 4); ctx.stroke();
+  ctx.fillStyle = "#222"; ctx.font = "11px system-ui, sans-serif"; ctx.fillText(`${nice} nm`, x + px / 2 - 14, y - 5);
+  document.body.dataset.scaleNm = String(nice);
+}
+// Beyond the land data the map cannot tell land from sea: hatched, not painted as sea.
+function drawNoData() {
+  if (!S.landBounds) return;
+  const [x0, y0] = toScreen(...merc(S.landBounds[0], S.landBounds[1]));
+  const [x1, y1] = toScreen(...merc(S.landBounds[2], S.landBounds[3]));
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(0, 0, w, h); ctx.rect(x0, y1, x1 - x0, y0 - y1); ctx.clip("evenodd");
+  ctx.fillStyle = "#e4e4e4"; ctx.fillRect(0, 0, w, h);
+  ctx.strokeStyle = "#c8c8c8"; ctx.lineWidth = 1; ctx.beginPath();
+  for (let k = -h; k < w; k += 10) { ctx.moveTo(k, h); ctx.lineTo(k + h, 0); }
+  ctx.stroke(); ctx.restore();
 }
 function frame() {
   if (S.listDirty) renderList();
@@ -280,7 +367,7 @@ async function fetchTrack(vessel, fromMs, toMs) {
   if (!vessel) return [];
   const r = await fetch(`/api/track?vessel=${encodeURIComponent(vessel)}&from_ms=${fromMs}&to_ms=${toMs}`);
   if (!r.ok) return [];
-  return (await r.json()).points.map((p) => [p[0], p[1]]);
+  return (await r.json()).points.map((p) => [p[0], p[1], p[2]]);
 }
 async function selectAlert(id) {
   const a = S.alerts.get(id);
@@ -315,8 +402,73 @@ function showDetails(a) {
     const dd = document.createElement("dd"); dd.textContent = v == null ? "-" : String(v);
     dl.append(dt, dd);
   }
-  document.getElementById("d-evidence").textContent = JSON.stringify(a.evidence, null, 1);
+  evidenceTable(document.getElementById("d-evidence"), a.evidence);
   document.getElementById("d-params").textContent = JSON.stringify(a.detector || {}, null, 1);
+}
+
+// Evidence as rows a watch officer can read: nested keys joined, numbers rounded, fixes as
+// "time at lat, lon".
+function evidenceTable(table, evidence) {
+  table.replaceChildren();
+  const fmt = (v) => typeof v === "number" ? String(Math.round(v * 1000) / 1000) : String(v);
+  const rows = [];
+  const walk = (prefix, v) => {
+    if (v && typeof v === "object" && !Array.isArray(v) && typeof v.lat === "number" && typeof v.lon === "number") {
+      const extra = Object.entries(v).filter(([k]) => !["lat", "lon", "ts"].includes(k)).map(([k, x]) => `${k} ${fmt(x)}`);
+      rows.push([prefix, `${v.ts ? v.ts.slice(0, 16).replace("T", " ") + " at " : ""}${fmt(v.lat)}, ${fmt(v.lon)}${extra.length ? " (" + extra.join(", ") + ")" : ""}`]);
+    } else if (Array.isArray(v) && v.length && typeof v[0] === "object") {
+      v.forEach((x, i) => walk(`${prefix} ${i + 1}`, x));
+    } else if (v && typeof v === "object" && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix} · ${k.replace(/_/g, " ")}` : k.replace(/_/g, " "), x);
+    } else {
+      rows.push([prefix, Array.isArray(v) ? v.map(fmt).join(", ") : v == null ? "-" : fmt(v)]);
+    }
+  };
+  walk("", evidence || {});
+  for (const [k, v] of rows) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th"); th.textContent = k;
+    const td = document.createElement("td"); td.textContent = v;
+    tr.append(th, td); table.append(tr);
+  }
+}
+function closeDetails() {
+  document.getElementById("details").hidden = true;
+  document.getElementById("vessel-pop").hidden = true;
+  S.selected = null; S.evidence = null; S.listDirty = true; S.dirty = true;
+  delete document.body.dataset.selected;
+}
+function nearestVessel(e) {
+  const r = canvas.getBoundingClientRect();
+  const x = e.clientX - r.left, y = e.clientY - r.top;
+  let best = null, bestD = 8;
+  for (const v of S.vessels.values()) {
+    const [sx, sy] = toScreen(...merc(v.lon, v.lat));
+    const d = Math.hypot(sx - x, sy - y);
+    if (d < bestD) { best = v; bestD = d; }
+  }
+  return best;
+}
+function showVessel(v, e) {
+  const pop = document.getElementById("vessel-pop");
+  const r = canvas.getBoundingClientRect();
+  const alerts = [...S.alerts.values()].filter((a) => a.vessel === v.vessel || a.other_vessel === v.vessel);
+  const rows = [["MMSI", v.mmsi ?? "-"], ["type", v.ship_type ?? "-"],
+    ["speed", v.sog_kn == null ? "-" : `${v.sog_kn.toFixed(1)} kn`], ["course", v.cog_deg == null ? "-" : `${Math.round(v.cog_deg)}°`],
+    ["last fix", `${new Date(v.ts_ms).toISOString().slice(0, 16).replace("T", " ")} at ${v.lat.toFixed(4)}, ${v.lon.toFixed(4)}`]];
+  pop.replaceChildren();
+  const h = document.createElement("b"); h.textContent = v.name ? `${v.name} (${v.vessel})` : `vessel ${v.vessel}`;
+  pop.append(h);
+  for (const [k, val] of rows) { const d = document.createElement("div"); d.textContent = `${k}: ${val}`; pop.append(d); }
+  for (const a of alerts.slice(0, 8)) {
+    const d = document.createElement("a"); d.href = "#"; d.textContent = `${a.type} · ${a.severity} · ${a.status}`;
+    d.addEventListener("click", (ev) => { ev.preventDefault(); selectAlert(a.alert_id); });
+    pop.append(d);
+  }
+  if (!alerts.length) { const d = document.createElement("div"); d.textContent = "no alerts"; pop.append(d); }
+  pop.style.left = `${e.clientX - r.left + 10}px`; pop.style.top = `${e.clientY - r.top + 10}px`;
+  pop.hidden = false;
+  document.body.dataset.vesselPopup = v.vessel;
 }
 
 // -- interaction ------------------------------------------------------------------------------
@@ -351,6 +503,8 @@ function setupInteraction() {
     document.getElementById(id).addEventListener("input", () => { S.listDirty = true; });
   }
   window.addEventListener("resize", () => { resize(); });
+  window.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDetails(); });
+  document.getElementById("d-close").addEventListener("click", closeDetails);
 }
 function nearestAlert(e) {
   const r = canvas.getBoundingClientRect();
@@ -366,7 +520,10 @@ function nearestAlert(e) {
 function pickAlert(e) {
   if (e.target !== canvas) return;
   const a = nearestAlert(e);
-  if (a) selectAlert(a.alert_id);
+  if (a) { selectAlert(a.alert_id); return; }
+  const v = nearestVessel(e);
+  if (v) { showVessel(v, e); return; }
+  closeDetails(); // a click on open sea closes the panel
 }
 function hover(e) {
   const box = document.getElementById("hover");
@@ -380,13 +537,25 @@ function hover(e) {
 }
 function legend() {
   const el = document.getElementById("legend");
-  const items = [["departure area", ZONE_STYLE.departure_area.fill], ["landing area", ZONE_STYLE.landing_area.fill],
-    ["territorial sea", ZONE_STYLE.territorial_sea.fill], ["boundary", ZONE_STYLE.boundary.stroke], ["port", ZONE_STYLE.port.fill],
-    ["alert (critical)", SEV_COLOR.critical], ["alert (high)", SEV_COLOR.high], ["evidence track", "#ff7f00"]];
-  for (const [label, color] of items) {
+  const swatch = (label, color, shape) => {
+    const item = document.createElement("span"); item.className = "item";
     const i = document.createElement("i"); i.style.background = color;
-    el.append(i, document.createTextNode(label));
-  }
+    if (shape === "line") i.style.height = "3px";
+    if (shape === "dot") i.style.borderRadius = "50%";
+    item.append(i, document.createTextNode(label));
+    el.append(item);
+  };
+  const items = [["vessel", "#0b2540", "dot"], ["vessel with an open alert", "#e34a33", "dot"],
+    ["no report for 1 h", "#9a9a9a", "dot"], ["evidence track", EVIDENCE_COLOR, "line"],
+    ["second vessel", OTHER_COLOR, "line"],
+    ...SEVERITIES.slice().reverse().map((s) => [`alert (${s})`, SEV_COLOR[s]]),
+    ["departure area", ZONE_STYLE.departure_area.fill], ["landing area", ZONE_STYLE.landing_area.fill],
+    ["territorial sea", ZONE_STYLE.territorial_sea.fill], ["contiguous zone", ZONE_STYLE.contiguous_zone.fill],
+    ["anchorage", ZONE_STYLE.anchorage.fill], ["port", ZONE_STYLE.port.fill],
+    ["boundary line", ZONE_STYLE.boundary.stroke, "line"], ["SAR region", ZONE_STYLE.sar_region.stroke, "line"],
+    ["no land data", "#d0d0d0"]];
+  for (const [label, color, shape] of items) swatch(label, color, shape);
+  document.body.dataset.legendItems = String(items.length);
 }
 
 async function main() {
@@ -397,6 +566,7 @@ async function main() {
   requestAnimationFrame(frame);
   const geo = await (await fetch("/geo.json")).json();
   S.land = geo.land.features.flatMap((f) => projectRings(f.geometry));
+  S.landBounds = geo.land_bounds; S.places = geo.places || [];
   const zones = geo.zones.features.map((f) => ({ kind: f.properties.kind, id: f.properties.id, parts: projectRings(f.geometry) }));
   zones.sort((a, b) => ZONE_ORDER.indexOf(a.kind) - ZONE_ORDER.indexOf(b.kind));
   S.zones = zones;

@@ -61,6 +61,21 @@ def _wait_http(url: str, timeout_s: float = 30.0) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
+# A vessel on screen with no alert marker within 30 px (a click there picks the vessel), as
+# page coordinates, and its key.
+_LONE_VESSEL_JS = """() => {
+  const r = canvas.getBoundingClientRect();
+  const marks = filteredAlerts().map((a) => toScreen(...merc(a.lon, a.lat)));
+  for (const v of S.vessels.values()) {
+    const [x, y] = toScreen(...merc(v.lon, v.lat));
+    if (x < 20 || y < 20 || x > canvas.clientWidth - 20 || y > canvas.clientHeight - 20) continue;
+    if (marks.some(([mx, my]) => Math.hypot(mx - x, my - y) < 30)) continue;
+    return [x + r.left, y + r.top, v.vessel];
+  }
+  throw new Error("no lone vessel on screen");
+}"""
+
+
 def test_live_map_shows_pushed_alerts_and_evidence(kafka_env: KafkaEnv, tmp_path: Path) -> None:
     s = kafka_env.settings
     positions, _truth = simulate(["aegean_crossing", "encounter", "going_dark"], seed=11, hours=14)
@@ -136,10 +151,39 @@ def test_live_map_shows_pushed_alerts_and_evidence(kafka_env: KafkaEnv, tmp_path
         summary = page.locator("#d-summary").text_content()
         assert summary == latest[str(aid)]["summary"]
 
+        # evidence as a readable table, the track's direction and times, a scale, a legend
+        rows = page.locator("#d-evidence tr")
+        assert rows.count() >= 4 and "{" not in (page.locator("#d-evidence").text_content() or "")
+        assert page.evaluate("document.body.dataset.directionMarks") == "1"
+        assert page.evaluate("document.body.dataset.scaleNm") in {
+            "1",
+            "2",
+            "5",
+            "10",
+            "20",
+            "50",
+            "100",
+            "200",
+            "500",
+        }
+        assert int(page.evaluate("document.body.dataset.legendItems")) >= 15
+
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / "screenshots" / "livemap.png"
         shot.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(shot))
+
+        # Escape closes the panel; a click on a vessel opens its card
+        page.keyboard.press("Escape")
+        assert page.locator("#details").is_hidden()
+        assert page.evaluate("document.body.dataset.selected") is None
+        x, y, vessel = page.evaluate(_LONE_VESSEL_JS)
+        page.mouse.click(x, y)
+        page.wait_for_function(f"document.body.dataset.vesselPopup === '{vessel}'", timeout=5_000)
+        card = page.locator("#vessel-pop").text_content() or ""
+        assert "MMSI" in card and "speed" in card and "course" in card and "last fix" in card
+        page.keyboard.press("Escape")
+        assert page.locator("#vessel-pop").is_hidden()
         browser.close()
 
     assert shot.stat().st_size > 50_000
