@@ -2,7 +2,8 @@
 
 ``marinecadastre_days``: the MarineCadastre export (17 columns, identity on every row,
 ordered by vessel, one day) repeated as consecutive days - the shape of a user
-concatenating daily exports: about 10 k vessels, ~100 k rows a day.
+concatenating daily exports: about 10 k vessels, ~100 k rows a day. ``json_with_statics``:
+the same rows as a flat JSON feed with name, IMO, call sign, type and size on every record.
 
 ``replay_real_shapes`` times a whole-process ``seaguard replay`` of 1 M and 3 M such rows
 with its peak resident memory, against the floor measured in the same run (``csv.reader``
@@ -23,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 SHARED_AIS = Path(os.environ.get("SEAGUARD_SHARED", Path(__file__).parents[2] / "shared")) / (
     "data/ais"
@@ -51,6 +54,41 @@ def marinecadastre_days(out: Path, rows: int) -> int:
             written += min(len(body), rows - written)
             day += 1
     return written
+
+
+# MarineCadastre columns as a flat JSON feed sends them: position and identity on every row.
+_JSON_FIELDS = {
+    "MMSI": "mmsi", "LAT": "lat", "LON": "lon", "SOG": "sog", "COG": "cog",
+    "Heading": "heading", "VesselName": "name", "IMO": "imo", "CallSign": "callsign",
+    "VesselType": "ship_type", "Length": "length_m", "Width": "width_m",
+}  # fmt: skip
+
+
+def json_with_statics(csv_path: Path, out: Path) -> int:
+    """The CSV workload as NDJSON with the identity fields on every record."""
+    n = 0
+    with csv_path.open(newline="") as src, out.open("wb") as dst:
+        rows = csv.reader(src)
+        header = next(rows)
+        at = {name: header.index(name) for name in (*_JSON_FIELDS, "BaseDateTime")}
+        for row in rows:
+            rec: dict[str, Any] = {"ts": row[at["BaseDateTime"]] + "Z"}
+            for col, key in _JSON_FIELDS.items():
+                if row[at[col]]:
+                    rec[key] = (
+                        row[at[col]] if key in ("name", "imo", "callsign") else float(row[at[col]])
+                    )
+            dst.write(orjson.dumps(rec) + b"\n")
+            n += 1
+    return n
+
+
+def _json_floor(path: Path) -> float:
+    t0 = time.perf_counter()
+    with path.open("rb") as fh:
+        for line in fh:
+            orjson.loads(line)
+    return time.perf_counter() - t0
 
 
 def _csv_floor(path: Path) -> float:
@@ -97,10 +135,26 @@ def replay_real_shapes(scale: float) -> dict[str, Any]:
                 "replay_vs_floor": round(floor_s / replay_s, 3),
                 "replay_peak_rss_mb": round(peak_kb / 1024),
             }
+            if millions == 1:
+                out["json_with_statics_1m_rows"] = _json_shape(path, Path(tmp) / "js.ndjson")
             path.unlink()
     one, three = out["marinecadastre_1m_rows"], out["marinecadastre_3m_rows"]
     out["rss_3m_vs_1m"] = round(three["replay_peak_rss_mb"] / one["replay_peak_rss_mb"], 2)
     return out
+
+
+def _json_shape(csv_path: Path, path: Path) -> dict[str, Any]:
+    rows = json_with_statics(csv_path, path)
+    floor_s = _json_floor(path)
+    replay_s, peak_kb = _replay(path)
+    path.unlink()
+    return {
+        "rows": rows,
+        "floor_orjson_rows_per_s": round(rows / floor_s),
+        "replay_rows_per_s": round(rows / replay_s),
+        "replay_vs_floor": round(floor_s / replay_s, 3),
+        "replay_peak_rss_mb": round(peak_kb / 1024),
+    }
 
 
 def startup(scale: float) -> dict[str, Any]:
