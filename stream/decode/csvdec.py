@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 
 from stream.decode.common import Record, Rejected, build_records
+from stream.decode.csvblock import BlockDecoder
 from stream.decode.options import DecodeOptions
 from stream.decode.units import SpeedSample, given_unit, infer_sog_unit
 from stream.errors import DecodeError
@@ -265,11 +266,17 @@ class CsvDecoder:
             return
         if notes is not None:
             notes.update(dec.notes)
-        for item in chain(sample, rows):
-            yield item if isinstance(item, Rejected) else dec.decode_row(item[1], item[0])
+        block = BlockDecoder(dec)
+        items = chain(sample, rows)
+        while chunk := list(islice(items, BLOCK_ROWS)):
+            good = [x for x in chunk if not isinstance(x, Rejected)]
+            decoded = iter(block.decode(good))
+            for x in chunk:
+                yield x if isinstance(x, Rejected) else next(decoded)
 
 
 MAX_FIELD_CHARS = 1024  # no AIS field comes near it; beyond it the row is hostile or broken
+BLOCK_ROWS = 4096  # rows decoded together (stream/decode/csvblock.py)
 
 
 def _rows(lines: Iterable[str | Rejected]) -> Iterator[tuple[int, list[str]] | Rejected]:
