@@ -74,10 +74,15 @@ def json_with_statics(csv_path: Path, out: Path) -> int:
         for row in rows:
             rec: dict[str, Any] = {"ts": row[at["BaseDateTime"]] + "Z"}
             for col, key in _JSON_FIELDS.items():
-                if row[at[col]]:
-                    rec[key] = (
-                        row[at[col]] if key in ("name", "imo", "callsign") else float(row[at[col]])
-                    )
+                cell = row[at[col]]
+                if not cell:
+                    continue
+                if key in ("name", "imo", "callsign"):
+                    rec[key] = cell
+                elif key in ("mmsi", "ship_type", "heading"):  # integers, as feeds send them
+                    rec[key] = int(float(cell))
+                else:
+                    rec[key] = float(cell)
             dst.write(orjson.dumps(rec) + b"\n")
             n += 1
     return n

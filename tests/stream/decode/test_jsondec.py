@@ -216,3 +216,80 @@ def test_plain_records_take_the_fast_path() -> None:
     assert _plain_position(rec) is not None
     assert _plain_position({**rec, "name": "X"}) is None  # identity fields: general path
     assert _plain_position({**rec, "mmsi": "247000001"}) is None  # a string id: general path
+
+
+def _outcome(fn: object, obj: object) -> object:
+    from stream.errors import DecodeError
+
+    try:
+        return fn(obj)  # type: ignore[operator]
+    except DecodeError as exc:
+        return ("rejected", exc.reason)
+    except (ValueError, TypeError, OverflowError) as exc:
+        return ("raised", type(exc).__name__)
+
+
+_IDENTITY_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**10), st.floats(allow_nan=True),
+    st.sampled_from(["", "ALPHA", "  @@@ ", "IMO9074729", "70", "cargo", "nan", "x" * 80]),
+)  # fmt: skip
+_MOTION_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-200, 400), st.floats(allow_nan=True),
+    st.sampled_from(["", "12.5", "2024-06-01T10:00:00Z", "01/02/2024 10:00", "1717236000", "x"]),
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    mmsi=st.one_of(st.integers(-1, 2**31), st.sampled_from(["247000001", "abc", 2.5e8])),
+    ts=st.one_of(
+        st.integers(0, 5 * 10**12),
+        st.floats(1e9, 2e12),
+        st.sampled_from(["2024-06-01T10:00:00Z", "2024-06-01 10:00:00", "1717236000", "", "x"]),
+    ),
+    lat=st.one_of(st.floats(-95, 95), st.sampled_from([91, 0, "35.5", None])),
+    lon=st.one_of(st.floats(-185, 185), st.sampled_from([181, 14, None])),
+    motion=st.dictionaries(st.sampled_from(["sog", "cog", "heading"]), _MOTION_VALUES),
+    identity=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "callsign",
+                "imo",
+                "ship_type",
+                "length_m",
+                "width",
+                "class",
+                "status",
+                "source",
+                "speed",
+                "timestamp",
+                "extra",
+            ]
+        ),
+        _IDENTITY_VALUES,
+    ),
+    time_key=st.sampled_from(["ts", "ts_ms"]),
+)
+def test_records_with_identity_decode_as_the_general_path_does(
+    mmsi: object, ts: object, lat: object, lon: object, motion: dict, identity: dict, time_key: str
+) -> None:
+    """The per-vessel shortcut for flat feeds (identity beside motion on every record) gives
+    what the general path gives, record for record, reject for reject - twice, so that the
+    second record of a vessel comes from the remembered part."""
+    from stream.decode.jsondec import _decode_general, decode_json_obj
+
+    obj = {"mmsi": mmsi, time_key: ts, "lat": lat, "lon": lon, **motion, **identity}
+    want = _outcome(_decode_general, obj)
+    assert _outcome(decode_json_obj, obj) == want
+    assert _outcome(decode_json_obj, dict(obj)) == want
+
+
+def test_a_flat_feed_record_takes_the_per_vessel_shortcut() -> None:
+    from stream.decode.jsondec import _known_vessel
+
+    rec = {"mmsi": 247000001, "ts": "2024-06-01T10:00:00Z", "lat": 35.5, "lon": 14.5,
+           "sog": 9.5, "cog": 90.0, "name": "ALPHA", "ship_type": 70, "imo": "9074729"}  # fmt: skip
+    got = _known_vessel(rec)
+    assert got is not None and isinstance(got[1], StaticData) and got[1].name == "ALPHA"
+    assert _known_vessel({**rec, "timestamp": 1}) is None  # a second time key: general path
