@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from stream.errors import SeaguardError
 
@@ -58,10 +59,15 @@ class EmbeddedBroker:
         self.port = port or free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="tansu-", suffix=".log", delete=False)
+        self._log: IO[bytes] | None = None
 
     def start(self, timeout_s: float = 20.0) -> EmbeddedBroker:
+        """Start (or start again, on the same port) the broker; its log goes to a file of
+        its own for each start."""
         exe = find_broker_binary()
+        self._log = logfile = tempfile.NamedTemporaryFile(
+            prefix="tansu-", suffix=".log", delete=False
+        )
         url = f"tcp://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [
@@ -74,7 +80,7 @@ class EmbeddedBroker:
                 "--storage-engine",
                 "memory://tansu/",
             ],
-            stdout=self._log,
+            stdout=logfile,
             stderr=subprocess.STDOUT,
             # its own session: a Ctrl-C in the terminal reaches seaguard, which stops the
             # broker in order, rather than killing it mid-write
@@ -84,7 +90,7 @@ class EmbeddedBroker:
         while time.monotonic() < deadline:
             if (rc := self.proc.poll()) is not None:
                 self.stop(keep_log=True)
-                raise SeaguardError(f"broker exited with {rc}; log: {self._log.name}")
+                raise SeaguardError(f"broker exited with {rc}; log: {logfile.name}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     break
@@ -123,9 +129,11 @@ class EmbeddedBroker:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
-        self._log.close()
-        if not failed:
-            Path(self._log.name).unlink(missing_ok=True)
+        if self._log is not None:
+            self._log.close()
+            if not failed:
+                Path(self._log.name).unlink(missing_ok=True)
+            self._log = None
 
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
