@@ -10,6 +10,8 @@
     python -m bench real_shapes    # whole-process replay of MarineCadastre-shaped CSV, 1 M and
                                    # 3 M rows: rate vs csv.reader, peak memory
     python -m bench startup        # a one-record replay with and without the zone cache
+    python -m bench kafka_real_shape  # the service consuming JSON with statics from the broker
+    python -m bench nmea_real_shape   # tag-block NMEA with type-5 reports: replay vs pyais alone
 
 Sizes can be reduced for a quick look: --scale 0.1.
 """
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.realshape import replay_real_shapes, startup
+from bench.realshape import replay_nmea, replay_real_shapes, service_real_shape, startup
 from bench.workload import points, tracks
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -579,6 +581,16 @@ def _targets(r: dict[str, Any]) -> str:
         ),
         ("Start-up, one-record replay, warm zone cache (s)", "< 1", g("startup", "warm_s")),
         (
+            "NMEA with tag blocks, 1 M sentences: replay / pyais decode alone",
+            ">= 0.5",
+            g("nmea_real_shape", "replay_vs_floor"),
+        ),
+        (
+            "Service msg/s, JSON with statics, one instance",
+            ">= 50 k",
+            g("kafka_real_shape", "service_msg_per_s"),
+        ),
+        (
             "Full pipeline in replay, 20 k vessels",
             ">= 100 k rec/s",
             g("pipeline", "pipeline_rec_per_s"),
@@ -670,6 +682,8 @@ BENCHES = {
     "quix": bench_quix,
     "real_shapes": replay_real_shapes,
     "startup": startup,
+    "kafka_real_shape": service_real_shape,
+    "nmea_real_shape": replay_nmea,
 }
 
 

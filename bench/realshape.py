@@ -32,7 +32,15 @@ SHARED_AIS = Path(os.environ.get("SEAGUARD_SHARED", Path(__file__).parents[2] / 
 )
 MARINECADASTRE = SHARED_AIS / "marinecadastre_us_20220103_first99999.csv.gz"
 
-__all__ = ["marinecadastre_days", "replay_real_shapes", "startup"]
+__all__ = [
+    "json_with_statics",
+    "marinecadastre_days",
+    "nmea_copies",
+    "replay_nmea",
+    "replay_real_shapes",
+    "service_real_shape",
+    "startup",
+]
 
 
 def marinecadastre_days(out: Path, rows: int) -> int:
@@ -191,3 +199,91 @@ def _run_once(path: Path, cache: str) -> float:
         check=True,
     )
     return time.perf_counter() - t0
+
+
+def service_real_shape(scale: float) -> dict[str, Any]:
+    """One service instance consuming JSON with statics (the MarineCadastre rows as a flat
+    feed, in time order as a live feed is) from the embedded broker: msg/s from the first
+    batch to the last commit."""
+    from bench.__main__ import _service_seconds
+    from stream.kafka.broker import EmbeddedBroker
+    from stream.kafka.clients import create_topics
+    from stream.kafka.publish import publish_json
+    from stream.settings import load_settings
+
+    if not MARINECADASTRE.is_file():
+        return {"skipped": f"{MARINECADASTRE} not found"}
+    rows = max(10_000, round(200_000 * scale))
+    with tempfile.TemporaryDirectory(prefix="seaguard-bench-") as tmp:
+        csv_path, json_path = Path(tmp) / "mc.csv", Path(tmp) / "mc.ndjson"
+        marinecadastre_days(csv_path, rows)
+        json_with_statics(csv_path, json_path)
+        recs = [orjson.loads(line) for line in json_path.open("rb")]
+    recs.sort(key=lambda r: r["ts"])
+    items = [(str(r["mmsi"]).encode(), orjson.dumps(r), 0) for r in recs]
+    with EmbeddedBroker() as b:
+        s = load_settings(env={}, bootstrap_servers=b.bootstrap, group_id="bench-real")
+        create_topics(s, {s.input_topic: 4, s.nmea_topic: 4, s.alert_topic: 4, s.dlq_topic: 1})
+        publish_json(iter(items), s)
+        seconds = _service_seconds(s)
+    return {"records": len(items), "service_msg_per_s": round(len(items) / seconds)}
+
+
+NMEA_TAGBLOCK = SHARED_AIS / "aisdb_satellite_tagblock_20211101.nm4"
+
+
+def _tag_checksum(body: str) -> str:
+    x = 0
+    for ch in body:
+        x ^= ord(ch)
+    return f"{x:02X}"
+
+
+def nmea_copies(out: Path, sentences: int) -> int:
+    """Write ``sentences`` lines of the tag-block NMEA recording (satellite AIS, type-5
+    static reports among them), repeated with each copy's ``c:`` times shifted past the
+    previous copy's, tag-block checksums recomputed."""
+    lines = [ln for ln in NMEA_TAGBLOCK.read_text().splitlines() if ln.startswith("\\")]
+    times = [int(ln.split("c:")[1].split(",")[0].split("*")[0]) for ln in lines if "c:" in ln]
+    span = max(times) - min(times) + 60
+    written, copy = 0, 0
+    with out.open("w") as fh:
+        while written < sentences:
+            for ln in lines[: sentences - written]:
+                tag, sentence = ln[1:].split("\\", 1)
+                fields = tag.split("*")[0].split(",")
+                shifted = [
+                    f"c:{int(f[2:]) + copy * span}" if f.startswith("c:") else f for f in fields
+                ]
+                body = ",".join(shifted)
+                fh.write(f"\\{body}*{_tag_checksum(body)}\\{sentence}\n")
+            written += min(len(lines), sentences - written)
+            copy += 1
+    return written
+
+
+def _pyais_floor(path: Path) -> float:
+    """pyais alone: read the file's messages (tag blocks, multi-part assembly) and decode."""
+    from pyais.stream import FileReaderStream
+
+    t0 = time.perf_counter()
+    for msg in FileReaderStream(str(path)):
+        msg.decode()
+    return time.perf_counter() - t0
+
+
+def replay_nmea(scale: float) -> dict[str, Any]:
+    if not NMEA_TAGBLOCK.is_file():
+        return {"skipped": f"{NMEA_TAGBLOCK} not found"}
+    with tempfile.TemporaryDirectory(prefix="seaguard-bench-") as tmp:
+        path = Path(tmp) / "sat.nmea"
+        n = nmea_copies(path, max(10_000, round(1_000_000 * scale)))
+        floor_s = _pyais_floor(path)
+        replay_s, peak_kb = _replay(path)
+    return {
+        "sentences": n,
+        "floor_pyais_per_s": round(n / floor_s),
+        "replay_sentences_per_s": round(n / replay_s),
+        "replay_vs_floor": round(floor_s / replay_s, 3),
+        "replay_peak_rss_mb": round(peak_kb / 1024),
+    }
