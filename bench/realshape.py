@@ -158,13 +158,18 @@ def replay_real_shapes(scale: float) -> dict[str, Any]:
 
 def _json_shape(csv_path: Path, path: Path) -> dict[str, Any]:
     rows = json_with_statics(csv_path, path)
-    floor_s = _json_floor(path)
-    replay_s, peak_kb = _replay(path)
+    got = _against_floor(path, rows, _json_floor(path), "rows", "orjson")
     path.unlink()
+    return got
+
+
+def _against_floor(path: Path, n: int, floor_s: float, unit: str, floor: str) -> dict[str, Any]:
+    """Whole-process replay of ``path`` (``n`` items) against its floor's time."""
+    replay_s, peak_kb = _replay(path)
     return {
-        "rows": rows,
-        "floor_orjson_rows_per_s": round(rows / floor_s),
-        "replay_rows_per_s": round(rows / replay_s),
+        unit: n,
+        f"floor_{floor}_{unit}_per_s": round(n / floor_s),
+        f"replay_{unit}_per_s": round(n / replay_s),
         "replay_vs_floor": round(floor_s / replay_s, 3),
         "replay_peak_rss_mb": round(peak_kb / 1024),
     }
@@ -278,12 +283,4 @@ def replay_nmea(scale: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="seaguard-bench-") as tmp:
         path = Path(tmp) / "sat.nmea"
         n = nmea_copies(path, max(10_000, round(1_000_000 * scale)))
-        floor_s = _pyais_floor(path)
-        replay_s, peak_kb = _replay(path)
-    return {
-        "sentences": n,
-        "floor_pyais_per_s": round(n / floor_s),
-        "replay_sentences_per_s": round(n / replay_s),
-        "replay_vs_floor": round(floor_s / replay_s, 3),
-        "replay_peak_rss_mb": round(peak_kb / 1024),
-    }
+        return _against_floor(path, n, _pyais_floor(path), "sentences", "pyais")
