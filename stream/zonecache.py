@@ -68,6 +68,7 @@ def cached_zoneset(
         with path.open("rb") as fh:
             zs = pickle.load(fh)  # noqa: S301 - our own cache, named by its inputs' hash
         if isinstance(zs, ZoneSet):
+            log.debug("zones from the cache %s (%d zones)", path, len(zs))
             return zs
     except FileNotFoundError:
         pass
@@ -75,6 +76,7 @@ def cached_zoneset(
         log.info("zone cache %s unreadable (%s): rebuilding it", path, exc)
     zs = build().prepare()
     _store(zs, where, path)
+    log.debug("zones built and cached in %s (%d zones)", path, len(zs))
     return zs
 
 
