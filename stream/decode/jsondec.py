@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
@@ -19,8 +18,8 @@ from stream.decode.common import (
     build_records,
 )
 from stream.errors import DecodeError
-from stream.models import Position, StaticData
-from stream.timeutil import MAX_TS_MS, MIN_TS_MS, _parse_text
+from stream.models import Position
+from stream.timeutil import MAX_TS_MS, MIN_TS_MS
 
 __all__ = ["JSON_ALIASES", "decode_json_obj", "decode_json_record"]
 
@@ -158,85 +157,9 @@ def _plain_position(obj: dict[str, Any]) -> list[Record] | None:
 
 def decode_json_obj(obj: Any) -> list[Record]:
     """A parsed JSON object → records; raises DecodeError."""
-    if type(obj) is dict:
-        if (plain := _plain_position(obj)) is not None:
-            return plain
-        if (known := _known_vessel(obj)) is not None:
-            return known
+    if type(obj) is dict and (plain := _plain_position(obj)) is not None:
+        return plain
     return _decode_general(obj)
-
-
-# Keys a record's motion is read from; everything else in a flat feed's record (the vessel's
-# id, name, call sign, type, size, class, status) repeats from one report to the next.
-_MOTION_KEYS = ("ts", "ts_ms", "lat", "lon", "sog", "cog", "heading")
-_MOTION_CANONS = frozenset({"ts", "lat", "lon", "sog", "cog", "heading"})
-_TEMPLATE_MAX = 100_000  # vessels remembered before starting afresh (bounded memory)
-_Rest = tuple[tuple[str, type, Any], ...]
-_templates: dict[_Rest, tuple[Position, StaticData | None] | None] = {}
-_PROBE_TS_MS = 1_700_000_000_000
-
-
-def _known_vessel(obj: dict[str, Any]) -> list[Record] | None:
-    """A record that carries identity fields beside plain motion: the general path's result
-    for its constant part (the vessel and its identity) is worked out once per distinct
-    part, and each record's time and motion - checked as ``_plain_position`` checks them -
-    put into it. None hands the record to the general path."""
-    if "ts" in obj and "ts_ms" in obj:
-        return None
-    # (the value's type in the key too: 1, 1.0 and True are equal keys, not equal values)
-    rest = tuple((k, v.__class__, v) for k, v in obj.items() if k not in _MOTION_KEYS)
-    try:
-        template = _templates[rest]
-    except KeyError:
-        template = _template(rest)
-    except TypeError:  # an unhashable value (a nested list or object): the general path
-        return None
-    if template is None:
-        return None
-    motion = {k: obj[k] for k in _MOTION_KEYS if k in obj}
-    ts = motion.get("ts", motion.get("ts_ms"))
-    if type(ts) is str:
-        try:
-            motion["ts"] = _parse_text(ts.strip(), "dmy") if ts.strip() else None
-        except ValueError:
-            return None
-        motion.pop("ts_ms", None)
-        if motion["ts"] is None or not MIN_TS_MS <= motion["ts"] <= MAX_TS_MS:
-            return None
-        motion["ts_ms"] = motion.pop("ts")
-    plain = _plain_position({"mmsi": 1, **motion})
-    if plain is None:
-        return None
-    p = cast(Position, plain[0])  # (what _plain_position builds)
-    pos, static = template
-    out: list[Record] = [
-        pos._replace(ts_ms=p.ts_ms, lat=p.lat, lon=p.lon, sog_kn=p.sog_kn, cog_deg=p.cog_deg,
-                     heading_deg=p.heading_deg)
-    ]  # fmt: skip
-    if static is not None:
-        out.append(dataclasses.replace(static, ts_ms=p.ts_ms))
-    return out
-
-
-def _template(rest: _Rest) -> tuple[Position, StaticData | None] | None:
-    """The general path's records for a record's constant part, at a fixed time and place;
-    None when that part cannot be treated apart (it names a time or position itself, or
-    the general path refuses it)."""
-    if len(_templates) >= _TEMPLATE_MAX:
-        _templates.clear()
-    got: tuple[Position, StaticData | None] | None = None
-    if not any(JSON_ALIASES.get(k) in _MOTION_CANONS for k, _, _ in rest):
-        probe = {k: v for k, _, v in rest} | {"ts_ms": _PROBE_TS_MS, "lat": 0.0, "lon": 0.0}
-        try:
-            recs = _decode_general(probe)
-        except (DecodeError, ValueError, TypeError, OverflowError):
-            recs = []
-        pos = recs[0] if recs and isinstance(recs[0], Position) else None
-        static = recs[1] if len(recs) == 2 and isinstance(recs[1], StaticData) else None
-        if pos is not None and len(recs) == 1 + (static is not None):
-            got = (pos, static)
-    _templates[rest] = got
-    return got
 
 
 def _decode_general(obj: Any) -> list[Record]:
