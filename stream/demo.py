@@ -19,8 +19,8 @@ import orjson
 
 from stream.evaluate import evaluate, format_table
 from stream.kafka.broker import EmbeddedBroker
-from stream.kafka.clients import create_topics
-from stream.kafka.publish import publish_json
+from stream.kafka.clients import create_topics, seaguard_topics
+from stream.kafka.publish import publish_simulated
 from stream.service import Service
 from stream.settings import load_settings
 from stream.sim import simulate
@@ -54,27 +54,13 @@ def run_demo(
             state_backend="redis" if redis_url else "memory",
             redis_url=redis_url,
         )
-        create_topics(
-            settings,
-            {
-                settings.input_topic: 4,
-                settings.nmea_topic: 4,
-                settings.alert_topic: 4,
-                settings.dlq_topic: 1,
-            },
-        )
+        create_topics(settings, seaguard_topics(settings))
         out.write(
             f"embedded broker on {broker.bootstrap}; topics {settings.input_topic} -> "
             f"{settings.alert_topic}\n"
         )
         t0 = time.monotonic()
-        n = publish_json(
-            (
-                (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
-                for r in positions
-            ),
-            settings,
-        )
+        n = publish_simulated(positions, settings)
         out.write(
             f"published {n} records in {time.monotonic() - t0:.1f}s; starting the service\n\n"
         )

@@ -17,11 +17,9 @@ import sys
 import threading
 from typing import Any
 
-import orjson
-
 from stream.errors import ConfigError, SeaguardError
 from stream.kafka.broker import EmbeddedBroker
-from stream.kafka.clients import create_topics
+from stream.kafka.clients import create_topics, seaguard_topics
 from stream.settings import Settings
 
 __all__ = ["DEFAULT_PORT", "run_broker", "run_up"]
@@ -42,15 +40,6 @@ def _check_free(port: int) -> None:
                 f"cannot listen on 127.0.0.1:{port}: {exc.strerror} (is a broker already "
                 "running? choose another with --port, or 0 for any free port)"
             ) from None
-
-
-def _topics(settings: Settings) -> dict[str, int]:
-    return {
-        settings.input_topic: 4,
-        settings.nmea_topic: 4,
-        settings.alert_topic: 4,
-        settings.dlq_topic: 1,
-    }
 
 
 def _until_stopped(what: str, done: threading.Event | None = None) -> None:
@@ -75,7 +64,7 @@ def _start_broker(settings: Settings, port: int) -> tuple[EmbeddedBroker, Settin
     _check_free(port)
     broker = EmbeddedBroker(port or None).start()
     settings = dataclasses.replace(settings, bootstrap_servers=broker.bootstrap)
-    create_topics(settings, _topics(settings))
+    create_topics(settings, seaguard_topics(settings))
     return broker, settings
 
 
@@ -84,7 +73,7 @@ def run_broker(settings: Settings, port: int = DEFAULT_PORT) -> int:
     try:
         print(
             f"seaguard broker on {broker.bootstrap} with topics "
-            f"{', '.join(_topics(settings))} (Ctrl-C to stop)",
+            f"{', '.join(seaguard_topics(settings))} (Ctrl-C to stop)",
             file=sys.stderr,
             flush=True,
         )
@@ -167,16 +156,12 @@ def _print_banner(bootstrap: str, map_url: str, scenario: str | None, speed: flo
 def _publish_scenario(
     settings: Settings, scenario: str, speed: float, hours: float, seed: int
 ) -> None:
-    from stream.kafka.publish import publish_json
+    from stream.kafka.publish import publish_simulated
     from stream.sim import simulate
 
     positions, _ = simulate([scenario], seed=seed, hours=hours)
-    items = (
-        (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
-        for r in positions
-    )
     try:
-        n = publish_json(items, settings, speed=speed)
+        n = publish_simulated(positions, settings, speed=speed)
         log.warning("scenario '%s' published: %d records", scenario, n)
     except Exception as exc:  # the stack stays up; the operator sees why publishing stopped
         log.error("publishing the scenario stopped: %s", exc)

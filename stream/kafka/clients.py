@@ -13,7 +13,13 @@ from kafka.errors import TopicAlreadyExistsError
 from stream.kafka.probe import probe_broker
 from stream.settings import Settings
 
-__all__ = ["check_reachable", "create_topics", "make_consumer", "make_producer"]
+__all__ = [
+    "check_reachable",
+    "create_topics",
+    "make_consumer",
+    "make_producer",
+    "seaguard_topics",
+]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +69,16 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     kw.update(overrides)
     check_reachable(settings)
     return KafkaProducer(**kw)
+
+
+def seaguard_topics(settings: Settings) -> dict[str, int]:
+    """seaguard's topics (name -> partitions) as the embedded broker's users create them."""
+    return {
+        settings.input_topic: 4,
+        settings.nmea_topic: 4,
+        settings.alert_topic: 4,
+        settings.dlq_topic: 1,
+    }
 
 
 def create_topics(settings: Settings, topics: dict[str, int]) -> None:

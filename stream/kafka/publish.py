@@ -15,7 +15,7 @@ from stream.models import Position, StaticData
 from stream.progress import Progress
 from stream.settings import Settings
 
-__all__ = ["publish_json", "publish_records", "record_to_json"]
+__all__ = ["publish_json", "publish_records", "publish_simulated", "record_to_json"]
 
 log = logging.getLogger(__name__)
 
@@ -85,4 +85,19 @@ def publish_records(
         topic,
         speed,
         len(records),
+    )
+
+
+def publish_simulated(
+    positions: Sequence[dict[str, Any]], settings: Settings, speed: float = 0.0
+) -> int:
+    """Send ``seaguard simulate``'s JSON records, keyed by vessel, stamped with event time."""
+    return publish_json(
+        (
+            (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
+            for r in positions
+        ),
+        settings,
+        speed=speed,
+        total=len(positions),
     )

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from stream.app import build_pipeline
-from stream.kafka.publish import publish_json
+from stream.kafka.publish import publish_simulated
 from stream.replay import load_records, replay
 from stream.settings import load_settings
 from stream.sim import simulate
@@ -39,13 +39,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def publish(env: KafkaEnv, positions: list[dict[str, Any]]) -> int:
-    return publish_json(
-        (
-            (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
-            for r in positions
-        ),
-        env.settings,
-    )
+    return publish_simulated(positions, env.settings)
 
 
 def test_end_to_end_same_alert_ids_as_replay(

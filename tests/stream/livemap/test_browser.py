@@ -17,10 +17,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import orjson
 import pytest
 
-from stream.kafka.publish import publish_json
+from stream.kafka.publish import publish_simulated
 from stream.sim import simulate
 from tests.fixtures_kafka import KafkaEnv, wait_exit
 
@@ -79,13 +78,7 @@ _LONE_VESSEL_JS = """() => {
 def test_live_map_shows_pushed_alerts_and_evidence(kafka_env: KafkaEnv, tmp_path: Path) -> None:
     s = kafka_env.settings
     positions, _truth = simulate(["aegean_crossing", "encounter", "going_dark"], seed=11, hours=14)
-    publish_json(
-        (
-            (str(r.get("mmsi", r.get("id"))).encode(), orjson.dumps(r), int(r["ts"] * 1000))
-            for r in positions
-        ),
-        s,
-    )
+    publish_simulated(positions, s)
     port = _free_port()
     map_log = tmp_path / "map.log"
     mp = subprocess.Popen(
