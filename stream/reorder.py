@@ -24,9 +24,11 @@ __all__ = [
     "DEFAULT_WINDOW_MS",
     "LATE_REASON",
     "ReorderWindow",
+    "batch_end",
     "cut_batches",
     "merge_ordered",
     "out_of_order",
+    "times_of",
 ]
 
 # Ten minutes: more than AIS disorder in practice (a merged feed's receivers lag each other
@@ -165,22 +167,26 @@ def _take_before(pending: list[Chunk], upto_ms: int) -> Chunk:
     return recs, ts
 
 
+def batch_end(ts: I64, start: int, batch: int, span_ms: int) -> int:
+    """The end (exclusive) of the replay batch that starts at row ``start`` of time-ordered
+    ``ts``: at most ``batch`` rows, all within ``span_ms`` of the first, never empty."""
+    end = min(start + batch, int(np.searchsorted(ts, ts[start] + span_ms, "left")))
+    return max(end, start + 1)
+
+
 def cut_batches(chunks: Iterator[Chunk], batch: int, span_ms: int) -> Iterator[Chunk]:
-    """The replay's batches over an ordered stream: at most ``batch`` records, each within
-    ``span_ms`` of its first record's time - the same cuts as over the whole list at once."""
+    """The replay's batches over an ordered stream: the same cuts as ``batch_end`` makes
+    over the whole list at once."""
     recs: list[Record] = []
     ts: I64 = np.zeros(0, dtype=np.int64)
     for got in chunks:
         recs.extend(got[0])
         ts = np.concatenate([ts, got[1]])
-        while ts.size:
-            j = min(batch, int(np.searchsorted(ts, ts[0] + span_ms, "left")))
-            if j >= ts.size:
-                break  # the cut may lie in records still to come
-            j = max(j, 1)
+        # a cut at the end of what has come may move when more comes: wait for it
+        while ts.size and (j := batch_end(ts, 0, batch, span_ms)) < ts.size:
             yield recs[:j], ts[:j]
             recs, ts = recs[j:], ts[j:]
     while ts.size:
-        j = max(1, min(batch, int(np.searchsorted(ts, ts[0] + span_ms, "left"))))
+        j = batch_end(ts, 0, batch, span_ms)
         yield recs[:j], ts[:j]
         recs, ts = recs[j:], ts[j:]

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +33,12 @@ from stream.reorder import (
     LATE_REASON,
     Chunk,
     ReorderWindow,
+    batch_end,
     cut_batches,
     merge_ordered,
     ordered,
     out_of_order,
+    times_of,
 )
 from stream.sinks import Sink
 from stream.sources import FileSource
@@ -63,7 +64,6 @@ __all__ = [
 # retention (6 h, stream/state/memory.py).
 BATCH = 500_000
 BATCH_SPAN_MS = 3_600_000
-_TS = attrgetter("ts_ms")
 GC_EVERY = 50  # batches between cyclic collections during a replay (see replay())
 
 
@@ -118,7 +118,7 @@ def load_records(
             for chunk in _file_chunks(p, fmt, s, on_reject, options):
                 records.extend(chunk)
         settle()  # (not one collection walking them all as the collector resumes)
-    ts = _times(records)
+    ts = times_of(records)
     if (ts[1:] < ts[:-1]).any():  # (a numpy stable sort: same order as list.sort, faster)
         records = list(map(records.__getitem__, np.argsort(ts, kind="stable").tolist()))
     return records
@@ -179,7 +179,7 @@ def _file_chunks(
             if on_reject:
                 on_reject(item, str(path))
         if recs:
-            ts = _times(recs)
+            ts = times_of(recs)
             future = ts > int(time.time() * 1000) + MAX_FUTURE_MS
             if future.any():  # a broken clock must not move event time for everyone
                 s.rejected["ts_in_future"] += int(future.sum())
@@ -200,22 +200,17 @@ def _file_chunks(
     }
 
 
-def _times(records: Sequence[Record]) -> npt.NDArray[np.int64]:
-    return np.fromiter(map(_TS, records), np.int64, len(records))
-
-
 def batch_bounds(
     records: Sequence[Record], batch: int, span_ms: int, times: npt.NDArray[np.int64] | None = None
 ) -> list[tuple[int, int]]:
     """Cut time-ordered records into [i, j) batches of at most ``batch`` records, each
     within ``span_ms`` of event time from its first record (``times``: the records' times,
     when the caller has them)."""
-    ts = _times(records) if times is None else times
+    ts = times_of(records) if times is None else times
     out: list[tuple[int, int]] = []
     i = 0
     while i < ts.size:
-        j = min(i + batch, int(np.searchsorted(ts, ts[i] + span_ms, "left")))
-        j = max(j, i + 1)
+        j = batch_end(ts, i, batch, span_ms)
         out.append((i, j))
         i = j
     return out
@@ -286,7 +281,7 @@ def _batches(
 ) -> Iterator[Chunk]:
     if not isinstance(records, Sequence):
         return cut_batches(records, batch, span_ms)
-    ts = _times(records)  # once: the batches' bounds and each batch's time column
+    ts = times_of(records)  # once: the batches' bounds and each batch's time column
     bounds = batch_bounds(records, batch, span_ms, ts)
     as_list = records if isinstance(records, list) else list(records)
     return ((as_list[i:j], ts[i:j]) for i, j in bounds)
