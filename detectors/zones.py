@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from stream.errors import ZoneError
 
-__all__ = ["KINDS", "LINE_KINDS", "Zone", "load_zone_files", "parse_zone_collection"]
+__all__ = ["KINDS", "LINE_KINDS", "Zone", "load_zone_files", "parse_zone_collection", "zone_files"]
 
 log = logging.getLogger(__name__)
 
@@ -116,17 +116,23 @@ def parse_zone_collection(doc: Any, where: str) -> list[Zone]:
     return [_feature_zone(f, f"{where}: feature #{i}") for i, f in enumerate(feats)]
 
 
-def load_zone_files(path: str | Path) -> list[Zone]:
-    """Load one GeoJSON file or every ``*.geojson``/``*.json`` file of a folder (sorted)."""
+def zone_files(path: str | Path) -> list[Path]:
+    """The files a zone set is read from: ``path`` itself, or every ``*.geojson``/``*.json``
+    file of the folder (sorted); ZoneError when there are none."""
     p = Path(path)
     if p.is_dir():
         files = sorted(x for x in p.iterdir() if x.suffix in (".geojson", ".json"))
         if not files:
             raise ZoneError(f"{p}: folder holds no .geojson files")
-    elif p.is_file():
-        files = [p]
-    else:
-        raise ZoneError(f"{p}: no such file or folder")
+        return files
+    if p.is_file():
+        return [p]
+    raise ZoneError(f"{p}: no such file or folder")
+
+
+def load_zone_files(path: str | Path) -> list[Zone]:
+    """Load one GeoJSON file or every ``*.geojson``/``*.json`` file of a folder (sorted)."""
+    files = zone_files(path)
     zones: list[Zone] = []
     seen: dict[str, str] = {}
     for f in files:
@@ -141,5 +147,5 @@ def load_zone_files(path: str | Path) -> list[Zone]:
                 raise ZoneError(f"{f}: duplicate zone id {z.id!r} (first in {seen[z.id]})")
             seen[z.id] = str(f)
             zones.append(z)
-    log.debug("loaded %d zones from %s", len(zones), p)
+    log.debug("loaded %d zones from %s", len(zones), path)
     return zones

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from config import LAND_FILE, ZONES_DIR
 from detectors.geofence import HYSTERESIS_M, ZoneSet
-from detectors.zones import load_zone_files
+from detectors.zones import load_zone_files, zone_files
 from stream.zonecache import cached_zoneset
 
 __all__ = ["load_land", "load_zoneset"]
@@ -34,13 +34,7 @@ def load_land() -> BaseGeometry | None:
 def _cached(path: str) -> ZoneSet:
     """The prepared zone set of ``path``, from the disk cache when its files are unchanged
     (stream/zonecache.py)."""
-    p = Path(path)
-    files = (
-        sorted(x for x in p.iterdir() if x.suffix in (".geojson", ".json")) if p.is_dir() else [p]
-    )
-    if not all(f.is_file() for f in files) or not files:
-        return ZoneSet(load_zone_files(path), load_land())  # (its error names the problem)
-    sources = [*files, *([LAND_FILE] if LAND_FILE.exists() else [])]
+    sources = [*zone_files(path), *([LAND_FILE] if LAND_FILE.exists() else [])]
     return cached_zoneset(
         sources, HYSTERESIS_M, lambda: ZoneSet(load_zone_files(path), load_land())
     )
