@@ -551,9 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start an embedded Kafka-compatible broker, publish a "
         "simulated scenario, run the service against it and print alerts.",
     )
-    d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     d.add_argument("--scenario", default="all", help="simulated scenario (default: all)")
-    d.add_argument("--hours", type=float, default=36.0, help="hours simulated (default 36)")
+    _add_simulation_options(d)
     d.add_argument(
         "--redis",
         action="store_true",
@@ -699,10 +698,13 @@ def _add_up_options(up: argparse.ArgumentParser) -> None:
         default=60.0,
         help="with --scenario: X times real time (default 60: an hour a minute)",
     )
-    up.add_argument(
-        "--hours", type=float, default=36.0, help="with --scenario: hours simulated (default 36)"
-    )
-    up.add_argument("--seed", type=int, default=7, help="with --scenario: random seed (default 7)")
+    _add_simulation_options(up, "with --scenario: ")
+
+
+def _add_simulation_options(p: argparse.ArgumentParser, when: str = "") -> None:
+    """The simulated scenario's length and seed, as demo and up take them."""
+    p.add_argument("--hours", type=float, default=36.0, help=f"{when}hours simulated (default 36)")
+    p.add_argument("--seed", type=int, default=7, help=f"{when}random seed (default 7)")
 
 
 # Packages of the optional extras (pyproject.toml), by the extra that installs them.
