@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 MAX_RECORD_BYTES = 64 * 1024  # one AIS record is < 1 KiB; anything this large is an attack or a bug
+MAX_FIELD_CHARS = 1024  # no AIS field comes near it; beyond it the row is hostile or broken
 
 # ITU-R M.1371 "not available" values.
 LAT_NA = 91.0

@@ -23,6 +23,7 @@ from stream.decode.common import (
     COG_NA,
     LAT_NA,
     LON_NA,
+    MAX_FIELD_CHARS,
     SOG_NA,
     Record,
     Rejected,
@@ -127,7 +128,9 @@ class BlockDecoder:
     def decode(self, rows: list[tuple[int, list[str]]]) -> list[list[Record] | Rejected]:
         """Each row's records, or its Rejected, in order: what ``decode_row`` gives."""
         dec = self.dec
-        plain = [len(r) >= dec.min_cols and sum(map(len, r)) <= 1024 for _, r in rows]
+        # rows whose cells together fit within one field's limit pass the row decoder's
+        # field-length check; longer rows go to the row decoder
+        plain = [len(r) >= dec.min_cols and sum(map(len, r)) <= MAX_FIELD_CHARS for _, r in rows]
         out: list[list[Record] | Rejected] = [[] for _ in rows]
         fast = [k for k, ok in enumerate(plain) if ok]
         slow = set(range(len(rows))) - set(fast)
@@ -176,7 +179,7 @@ class BlockDecoder:
             lat.tolist(), lon.tolist(), _nones(sog), _nones(cog), _nones(hdg), strict=True
         )
         for k, good, nums, *raw in zip(fast, ok.tolist(), numbers, *cells, strict=True):
-            got = self._records(good, nums, *raw) if good else None
+            got = self._records(nums, *raw) if good else None
             if got is None:
                 slow.add(k)
             else:
@@ -185,7 +188,6 @@ class BlockDecoder:
 
     def _records(
         self,
-        good: bool,
         nums: tuple[float, float, float | None, float | None, float | None],
         vessel_raw: str,
         ts_raw: str,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 
-from stream.decode.common import Record, Rejected, build_records
+from stream.decode.common import MAX_FIELD_CHARS, Record, Rejected, build_records
 from stream.decode.csvblock import BlockDecoder
 from stream.decode.options import DecodeOptions
 from stream.decode.units import SpeedSample, given_unit, infer_sog_unit
@@ -275,7 +275,6 @@ class CsvDecoder:
                 yield x if isinstance(x, Rejected) else next(decoded)
 
 
-MAX_FIELD_CHARS = 1024  # no AIS field comes near it; beyond it the row is hostile or broken
 BLOCK_ROWS = 4096  # rows decoded together (stream/decode/csvblock.py)
 
 
