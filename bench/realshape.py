@@ -112,14 +112,16 @@ def _csv_floor(path: Path) -> float:
     return time.perf_counter() - t0
 
 
-def _replay(path: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (KB) of ``seaguard replay`` over ``path`` in a fresh process."""
+def _replay(path: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (KB) of ``seaguard replay`` over ``path`` in a fresh process
+    (``env``: variables to set for it)."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(
             [sys.executable, "-m", "stream", "replay", str(path), "--out", os.devnull],
             stdout=subprocess.DEVNULL,
             stderr=err,
+            env={**os.environ, **(env or {})},
         )
         _, status, usage = os.wait4(p.pid, 0)  # this child's own peak, not all children's
         seconds = time.perf_counter() - t0
@@ -183,27 +185,16 @@ def startup(scale: float) -> dict[str, Any]:
         one = Path(tmp) / "one.ndjson"
         one.write_text('{"mmsi": 247000001, "ts": 1717236000, "lat": 35.45, "lon": 14.5}\n')
         envs = {"cold": "off", "warm": str(Path(tmp) / "cache")}
-        _run_once(one, envs["warm"])  # fills the cache
+        _replay(one, {"SEAGUARD_CACHE_DIR": envs["warm"]})  # fills the cache
         best = {k: math.inf for k in envs}
         for _ in range(3):
             for k, cache in envs.items():
-                best[k] = min(best[k], _run_once(one, cache))
+                best[k] = min(best[k], _replay(one, {"SEAGUARD_CACHE_DIR": cache})[0])
     return {
         "cold_s": round(best["cold"], 3),
         "warm_s": round(best["warm"], 3),
         "warm_vs_cold": round(best["warm"] / best["cold"], 3),
     }
-
-
-def _run_once(path: Path, cache: str) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "stream", "replay", str(path), "--out", os.devnull],
-        env={**os.environ, "SEAGUARD_CACHE_DIR": cache},
-        capture_output=True,
-        check=True,
-    )
-    return time.perf_counter() - t0
 
 
 def service_real_shape(scale: float) -> dict[str, Any]:
