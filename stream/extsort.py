@@ -18,11 +18,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
 from stream.decode.common import Record
 from stream.models import Position, StaticData
-from stream.reorder import Chunk, merge_ordered, times_of
+from stream.reorder import Chunk, by_time, merge_ordered, times_of
 
 __all__ = ["FRAME_RECORDS", "RUN_RECORDS", "sorted_chunks"]
 
@@ -44,21 +42,13 @@ def sorted_chunks(
         for recs in chunks:
             held.extend(recs)
             if len(held) >= run_records:
-                runs.append(_spill(_sorted(held), Path(tmp) / f"run-{len(runs)}"))
+                runs.append(_spill(by_time(held, times_of(held)), Path(tmp) / f"run-{len(runs)}"))
                 held = []
-        last = _sorted(held)
+        last = by_time(held, times_of(held))
         if not runs:
             yield from _frames(last)
             return
         yield from merge_ordered([*map(_read_run, runs), _frames(last)])
-
-
-def _sorted(records: list[Record]) -> Chunk:
-    ts = times_of(records)
-    if (ts[1:] < ts[:-1]).any():
-        order = np.argsort(ts, kind="stable")
-        return list(map(records.__getitem__, order.tolist())), ts[order]
-    return records, ts
 
 
 def _frames(run: Chunk) -> Iterator[Chunk]:

@@ -25,6 +25,7 @@ __all__ = [
     "LATE_REASON",
     "ReorderWindow",
     "batch_end",
+    "by_time",
     "cut_batches",
     "merge_ordered",
     "out_of_order",
@@ -56,6 +57,15 @@ def out_of_order(records: Sequence[Record], window_ms: int) -> bool:
 
 def times_of(records: Sequence[Record]) -> I64:
     return np.fromiter(map(_TS, records), np.int64, len(records))
+
+
+def by_time(records: list[Record], ts: I64) -> Chunk:
+    """``records`` (with their times ``ts``) in time order, by a stable sort: equal times
+    keep their order. Records already in order come back as they are."""
+    if not (ts[1:] < ts[:-1]).any():
+        return records, ts
+    order = np.argsort(ts, kind="stable")
+    return list(map(records.__getitem__, order.tolist())), ts[order]
 
 
 class ReorderWindow:
@@ -100,11 +110,7 @@ class ReorderWindow:
             held.extend(records)  # the usual case: no sort
             self._held_ts = np.concatenate([held_ts, ts])
             return
-        all_ts = np.concatenate([held_ts, ts])
-        order = np.argsort(all_ts, kind="stable")  # equal times keep file order
-        both = held + records
-        self._held = list(map(both.__getitem__, order.tolist()))
-        self._held_ts = all_ts[order]
+        self._held, self._held_ts = by_time(held + records, np.concatenate([held_ts, ts]))
 
     def _release(self, cut: int) -> Chunk:
         out, out_ts = self._held[:cut], self._held_ts[:cut]
@@ -160,11 +166,7 @@ def _take_before(pending: list[Chunk], upto_ms: int) -> Chunk:
             pending[s] = (r[cut:], ts[cut:])
     if not parts:
         return [], np.zeros(0, dtype=np.int64)
-    ts = np.concatenate(parts)
-    if len(parts) > 1:
-        order = np.argsort(ts, kind="stable")
-        recs, ts = list(map(recs.__getitem__, order.tolist())), ts[order]
-    return recs, ts
+    return by_time(recs, np.concatenate(parts))
 
 
 def batch_end(ts: I64, start: int, batch: int, span_ms: int) -> int:

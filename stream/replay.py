@@ -34,6 +34,7 @@ from stream.reorder import (
     Chunk,
     ReorderWindow,
     batch_end,
+    by_time,
     cut_batches,
     merge_ordered,
     ordered,
@@ -118,10 +119,7 @@ def load_records(
             for chunk in _file_chunks(p, fmt, s, on_reject, options):
                 records.extend(chunk)
         settle()  # (not one collection walking them all as the collector resumes)
-    ts = times_of(records)
-    if (ts[1:] < ts[:-1]).any():  # (a numpy stable sort: same order as list.sort, faster)
-        records = list(map(records.__getitem__, np.argsort(ts, kind="stable").tolist()))
-    return records
+    return by_time(records, times_of(records))[0]
 
 
 def stream_records(
